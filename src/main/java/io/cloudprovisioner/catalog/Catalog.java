@@ -1,0 +1,34 @@
+package io.cloudprovisioner.catalog;
+
+import io.cloudprovisioner.domain.Provider;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole catalog: one {@link ProviderCatalog} per provider. Immutable; replaced as a whole on refresh. */
+public final class Catalog {
+    private final Map<Provider, ProviderCatalog> providers;
+    private final Map<String, PriceSource> sources;
+
+    Catalog(Map<Provider, ProviderCatalog> providers, Map<String, PriceSource> sources) {
+        this.providers = new EnumMap<>(providers);
+        this.sources = Map.copyOf(sources);
+    }
+
+    public ProviderCatalog provider(Provider provider) {
+        ProviderCatalog pc = providers.get(provider);
+        if (pc == null) {
+            throw new IllegalStateException("catalog has no data for " + provider);
+        }
+        return pc;
+    }
+
+    public Optional<PriceSource> source(String id) {
+        return Optional.ofNullable(sources.get(id));
+    }
+
+    public int offerCount() {
+        return providers.values().stream()
+                .mapToInt(p -> p.regions().values().stream().mapToInt(RegionOffers::size).sum()).sum();
+    }
+}

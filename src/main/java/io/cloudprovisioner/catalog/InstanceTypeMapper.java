@@ -1,0 +1,168 @@
+package io.cloudprovisioner.catalog;
+
+import io.cloudprovisioner.domain.ResourceSpec;
+import io.cloudprovisioner.domain.TeeTechnology;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Cheapest-fit mapping of a resource request onto one provider region's offers. Pure and allocation-light: the
+ * region's offers are pre-sorted by the price the caller pays, so the first satisfying offer is the cheapest and,
+ * unless an explanation is wanted, the scan stops there. No instance type is named in this code: every decision
+ * reads catalog data.
+ */
+public final class InstanceTypeMapper {
+    /** Memory and CPU comparisons tolerate rounding in the source data (e.g. 3.75 GiB × 4). */
+    private static final double EPSILON = 1e-9;
+
+    private InstanceTypeMapper() {
+    }
+
+    /**
+     * Maps {@code spec} in {@code offers}.
+     *
+     * @param alternatives how many next-cheapest satisfying offers to return
+     * @param explain scan the whole region so that counts and rejections are complete
+     */
+    public static MappingResult map(RegionOffers offers, ResourceSpec spec, MappingPolicy policy, int alternatives,
+            boolean explain) {
+        boolean spotAllowed = spec.allowSpot();
+        Offer[] sorted = offers.sortedArray(spotAllowed);
+        int[] rejected = new int[Constraint.values().length];
+        EnumSet<Constraint> binding = EnumSet.noneOf(Constraint.class);
+        Offer chosen = null;
+        List<Offer> alts = alternatives > 0 ? new ArrayList<>(alternatives) : List.of();
+        int satisfying = 0;
+        int considered = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            Offer o = sorted[i];
+            Constraint failed = check(o, spec, policy, spotAllowed);
+            if (failed == Constraint.PRICE_UNKNOWN || failed == Constraint.MAX_COST) {
+                // Sorted by price: every later offer is unpriced or dearer as well. Count them in one go.
+                rejected[failed.ordinal()] += countTail(sorted, i, spec, policy, spotAllowed, rejected);
+                considered = sorted.length;
+                if (chosen == null) {
+                    binding.add(failed);
+                }
+                break;
+            }
+            considered++;
+            if (failed != null) {
+                rejected[failed.ordinal()]++;
+                if (chosen == null) {
+                    binding.add(failed);
+                }
+                continue;
+            }
+            satisfying++;
+            if (chosen == null) {
+                chosen = o;
+            } else if (alts.size() < alternatives) {
+                alts.add(o);
+            }
+            if (!explain && alts.size() >= alternatives) {
+                break;
+            }
+        }
+        Map<Constraint, Integer> rejections = new EnumMap<>(Constraint.class);
+        for (Constraint c : Constraint.values()) {
+            if (rejected[c.ordinal()] > 0) {
+                rejections.put(c, rejected[c.ordinal()]);
+            }
+        }
+        PriceQuote price = chosen == null ? null : chosen.effectivePrice(spotAllowed);
+        boolean spot = chosen != null && spotAllowed && chosen.spot() != null;
+        return new MappingResult(spec, offers.region(), chosen, price, spot, Collections.unmodifiableList(alts),
+                Collections.unmodifiableSet(binding), considered, satisfying, Collections.unmodifiableMap(rejections),
+                explain || chosen == null);
+    }
+
+    /**
+     * Counts the tail starting at {@code from} that fails on price (unknown or over the cap). Offers in the tail
+     * that also fail an earlier constraint are counted under that one, so the totals match a full scan.
+     */
+    private static int countTail(Offer[] sorted, int from, ResourceSpec spec, MappingPolicy policy,
+            boolean spotAllowed, int[] rejected) {
+        int priceFailures = 0;
+        for (int j = from; j < sorted.length; j++) {
+            Constraint c = check(sorted[j], spec, policy, spotAllowed);
+            if (c == Constraint.PRICE_UNKNOWN || c == Constraint.MAX_COST) {
+                priceFailures++;
+            } else if (c != null) {
+                rejected[c.ordinal()]++;
+            } else {
+                // Satisfies everything but is dearer than the cap or unpriced: cannot happen for a price failure.
+                priceFailures++;
+            }
+        }
+        return priceFailures;
+    }
+
+    /** The first constraint {@code o} fails, or null when it satisfies the request. */
+    public static Constraint check(Offer o, ResourceSpec spec, MappingPolicy policy, boolean spotAllowed) {
+        InstanceTypeSpec t = o.type();
+        if (t.retired()) {
+            return Constraint.RETIRED;
+        }
+        if (o.effectivePrice(spotAllowed) == null) {
+            return Constraint.PRICE_UNKNOWN;
+        }
+        if (t.architecture() != spec.architecture()) {
+            return Constraint.ARCHITECTURE;
+        }
+        if (t.vcpus() + EPSILON < spec.cpu()) {
+            return Constraint.CPU;
+        }
+        if (t.memoryGib() + EPSILON < spec.memoryGib()) {
+            return Constraint.MEMORY;
+        }
+        if (!gpuFits(t, spec)) {
+            return Constraint.GPU;
+        }
+        if (spec.requireTee() && !teeFits(t.tee(), spec.teeTechnologies())) {
+            return Constraint.TEE;
+        }
+        if (!policy.familyAllowed(t.family())) {
+            return Constraint.FAMILY;
+        }
+        if ((t.burstable() || t.sharedCore()) && !policy.allowBurstable()) {
+            return Constraint.BURSTABLE;
+        }
+        if (policy.minGeneration() > 0 && t.generation() < policy.minGeneration()) {
+            return Constraint.GENERATION;
+        }
+        if (t.bareMetal() && !policy.allowBareMetal()) {
+            return Constraint.BARE_METAL;
+        }
+        if (policy.maxHourlyUsd() > 0 && o.effectiveUsdPerHour(spotAllowed) > policy.maxHourlyUsd() + EPSILON) {
+            return Constraint.MAX_COST;
+        }
+        return null;
+    }
+
+    private static boolean gpuFits(InstanceTypeSpec t, ResourceSpec spec) {
+        if (spec.gpuCount() == 0) {
+            return t.gpuCount() == 0;
+        }
+        if (t.gpuCount() < spec.gpuCount()) {
+            return false;
+        }
+        return spec.gpuModel().isEmpty()
+                || t.gpuModel().toLowerCase(Locale.ROOT).contains(spec.gpuModel().toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean teeFits(Set<TeeTechnology> offered, Set<TeeTechnology> accepted) {
+        for (TeeTechnology t : offered) {
+            if (accepted.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,170 @@
+package io.cloudprovisioner.selection;
+
+import io.cloudprovisioner.catalog.Catalog;
+import io.cloudprovisioner.catalog.CatalogStore;
+import io.cloudprovisioner.catalog.Constraint;
+import io.cloudprovisioner.catalog.InstanceTypeMapper;
+import io.cloudprovisioner.catalog.MappingPolicy;
+import io.cloudprovisioner.catalog.MappingResult;
+import io.cloudprovisioner.catalog.ProviderCatalog;
+import io.cloudprovisioner.catalog.RegionOffers;
+import io.cloudprovisioner.domain.DeploymentType;
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.domain.ResourceSpec;
+import io.cloudprovisioner.provider.CredentialStatus;
+import io.cloudprovisioner.provider.ProviderDescriptor;
+import io.cloudprovisioner.provider.ProviderRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Cheapest-fit selection across providers and regions: one candidate per provider / region / deployment type
+ * (the cheapest satisfying type there), ranked by the price the caller would pay, ties broken by provider
+ * priority, preferred deployment type, then provider, region and type names. Everything that produced no
+ * candidate is returned with its reason. Pure apart from reading the catalog and the credential cache.
+ */
+@Singleton
+public class ProviderSelector {
+    /** Deployment types whose cost is an instance price the catalog knows. */
+    private static final Set<DeploymentType> PRICED = EnumSet.of(DeploymentType.VM,
+            DeploymentType.MANAGED_KUBERNETES);
+
+    private final CatalogStore catalog;
+    private final ProviderRegistry providers;
+
+    @Inject
+    public ProviderSelector(CatalogStore catalog, ProviderRegistry providers) {
+        this.catalog = catalog;
+        this.providers = providers;
+    }
+
+    public SelectionResult select(ResourceSpec spec, SelectionPreferences prefs, MappingPolicy policy,
+            int maxCandidates, String preferencesSource) {
+        Catalog cat = catalog.current();
+        List<Candidate> candidates = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        MappingPolicy effectivePolicy = policy.withMaxHourlyUsd(prefs.maxHourlyUsd());
+        for (Provider p : Provider.values()) {
+            ProviderPreference pref = preference(prefs, p);
+            if (pref == null) {
+                rejections.add(Rejection.of(p, "", "NOT_ENABLED", p.displayName() + " is not in the preferences' "
+                        + "provider list"));
+                continue;
+            }
+            ProviderDescriptor d = providers.descriptor(p);
+            CredentialStatus cred = providers.credentials(p);
+            if (!cred.configured() && !prefs.includeUnconfigured()) {
+                rejections.add(Rejection.of(p, "", "NOT_CONFIGURED", p.displayName() + " has no credentials: "
+                        + cred.missing()));
+                continue;
+            }
+            ProviderCatalog pc = cat.provider(p);
+            if (spec.requireTee() && !pc.hasTee()) {
+                rejections.add(Rejection.of(p, "", "TEE_UNSUPPORTED", p.displayName()
+                        + " offers no confidential-computing instance type"));
+                continue;
+            }
+            List<DeploymentType> types = deploymentTypes(prefs, d, p, rejections);
+            if (types.isEmpty()) {
+                continue;
+            }
+            boolean spot = spec.allowSpot() && prefs.spotAllowed() && d.spotCapacity()
+                    && spec.qos().slaTarget() == 0;
+            ResourceSpec effective = spec.withSpot(spot);
+            List<String> regions = pref.regions().isEmpty() ? List.copyOf(pc.regions().keySet()) : pref.regions();
+            for (String region : regions) {
+                RegionOffers offers = pc.regions().get(region);
+                if (offers == null) {
+                    rejections.add(Rejection.of(p, region, "REGION_UNKNOWN", "the catalog has no offers for "
+                            + p.displayName() + " in region '" + region + "'"));
+                    continue;
+                }
+                MappingResult r = InstanceTypeMapper.map(offers, effective, effectivePolicy, 0, false);
+                if (!r.found()) {
+                    boolean overCost = r.rejections().containsKey(Constraint.MAX_COST);
+                    rejections.add(new Rejection(p, region, null, overCost ? "OVER_MAX_COST" : "NO_FIT",
+                            overCost ? "types fit but cost more than $" + prefs.maxHourlyUsd() + "/h"
+                                    : "no instance type satisfies the request",
+                            r.rejections()));
+                    continue;
+                }
+                for (DeploymentType t : types) {
+                    candidates.add(new Candidate(0, r.offer(), t, r.effectivePrice(), r.spot(),
+                            pref.effectivePriority(), ""));
+                }
+            }
+        }
+        candidates.sort(order(prefs));
+        int total = candidates.size();
+        List<Candidate> ranked = new ArrayList<>(Math.min(total, maxCandidates));
+        for (int i = 0; i < total && i < maxCandidates; i++) {
+            Candidate c = candidates.get(i);
+            ranked.add(c.withRank(i + 1, reason(i, c, candidates)));
+        }
+        return new SelectionResult(spec, List.copyOf(ranked), List.copyOf(rejections), total, preferencesSource);
+    }
+
+    private static ProviderPreference preference(SelectionPreferences prefs, Provider p) {
+        if (prefs.providers().isEmpty()) {
+            return new ProviderPreference(p, List.of(), 0);
+        }
+        for (ProviderPreference pp : prefs.providers()) {
+            if (pp.provider() == p) {
+                return pp;
+            }
+        }
+        return null;
+    }
+
+    private static List<DeploymentType> deploymentTypes(SelectionPreferences prefs, ProviderDescriptor d,
+            Provider p, List<Rejection> rejections) {
+        List<DeploymentType> out = new ArrayList<>();
+        for (DeploymentType t : prefs.allowedDeploymentTypes()) {
+            if (!d.deploymentTypes().contains(t)) {
+                rejections.add(new Rejection(p, "", t, "DEPLOYMENT_TYPE_UNSUPPORTED", p.displayName()
+                        + " has no " + t.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " offering", java.util.Map.of()));
+            } else if (!PRICED.contains(t)) {
+                rejections.add(new Rejection(p, "", t, "NOT_PRICED", "the catalog prices instances; "
+                        + t.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + " is not billed per instance and cannot be ranked", java.util.Map.of()));
+            } else {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static Comparator<Candidate> order(SelectionPreferences prefs) {
+        List<DeploymentType> preferred = prefs.preferredDeploymentTypes();
+        return Comparator.<Candidate>comparingDouble(c -> c.effectivePrice().usdPerHour())
+                .thenComparingInt(Candidate::providerPriority)
+                .thenComparingInt(c -> {
+                    int i = preferred.indexOf(c.deploymentType());
+                    return i < 0 ? Integer.MAX_VALUE : i;
+                })
+                .thenComparing(c -> c.offer().type().provider())
+                .thenComparing(c -> c.offer().region())
+                .thenComparing(c -> c.offer().type().name());
+    }
+
+    private static String reason(int index, Candidate c, List<Candidate> all) {
+        String price = String.format(Locale.ROOT, "$%.6f/h%s", c.effectivePrice().usdPerHour(),
+                c.spot() ? " spot" : "");
+        if (index == 0) {
+            return "cheapest satisfying offer at " + price;
+        }
+        Candidate prev = all.get(index - 1);
+        if (prev.effectivePrice().usdPerHour() < c.effectivePrice().usdPerHour()) {
+            return String.format(Locale.ROOT, "%s, %.1f%% more than the cheapest", price,
+                    100.0 * (c.effectivePrice().usdPerHour() / all.get(0).effectivePrice().usdPerHour() - 1));
+        }
+        return price + ", same price as rank " + index + "; placed after it by priority / deployment-type "
+                + "preference / name";
+    }
+}
