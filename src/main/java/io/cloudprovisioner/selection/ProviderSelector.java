@@ -44,12 +44,12 @@ public class ProviderSelector {
         this.providers = providers;
     }
 
-    public SelectionResult select(ResourceSpec spec, SelectionPreferences prefs, MappingPolicy policy,
-            int maxCandidates, String preferencesSource) {
+    public SelectionResult select(ResourceSpec spec, SelectionPreferences prefs, int maxCandidates,
+            String preferencesSource) {
         Catalog cat = catalog.current();
         List<Candidate> candidates = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
-        MappingPolicy effectivePolicy = policy.withMaxHourlyUsd(prefs.maxHourlyUsd());
+        MappingPolicy effectivePolicy = prefs.policy().withMaxHourlyUsd(prefs.maxHourlyUsd());
         for (Provider p : Provider.values()) {
             ProviderPreference pref = preference(prefs, p);
             if (pref == null) {

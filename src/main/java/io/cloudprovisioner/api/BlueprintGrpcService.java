@@ -1,0 +1,46 @@
+package io.cloudprovisioner.api;
+
+import io.cloudprovisioner.api.v1.AutoDeployRequest;
+import io.cloudprovisioner.api.v1.AutoDeployResponse;
+import io.cloudprovisioner.api.v1.BlueprintService;
+import io.cloudprovisioner.api.v1.CleanupBlueprintRequest;
+import io.cloudprovisioner.api.v1.CleanupBlueprintResponse;
+import io.cloudprovisioner.api.v1.DeployBlueprintRequest;
+import io.cloudprovisioner.api.v1.DeployBlueprintResponse;
+import io.cloudprovisioner.api.v1.DeployBlueprintToTargetRequest;
+import io.cloudprovisioner.api.v1.DeployBlueprintToTargetResponse;
+import io.cloudprovisioner.api.v1.HealthCheckBlueprintRequest;
+import io.cloudprovisioner.api.v1.HealthCheckBlueprintResponse;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** Workload deployment endpoints; they answer UNIMPLEMENTED until provisioning and deployment land. */
+@GrpcService
+public class BlueprintGrpcService implements BlueprintService {
+
+    @Override
+    public Uni<DeployBlueprintResponse> deployBlueprint(DeployBlueprintRequest request) {
+        return Uni.createFrom().failure(NotYetBuilt.deployment("DeployBlueprint"));
+    }
+
+    @Override
+    public Uni<DeployBlueprintToTargetResponse> deployBlueprintToTarget(DeployBlueprintToTargetRequest request) {
+        return Uni.createFrom().failure(NotYetBuilt.deployment("DeployBlueprintToTarget"));
+    }
+
+    @Override
+    public Uni<HealthCheckBlueprintResponse> healthCheckBlueprint(HealthCheckBlueprintRequest request) {
+        return Uni.createFrom().failure(NotYetBuilt.deployment("HealthCheckBlueprint"));
+    }
+
+    @Override
+    public Uni<CleanupBlueprintResponse> cleanupBlueprint(CleanupBlueprintRequest request) {
+        return Uni.createFrom().failure(NotYetBuilt.deployment("CleanupBlueprint"));
+    }
+
+    @Override
+    public Multi<AutoDeployResponse> autoDeploy(AutoDeployRequest request) {
+        return Multi.createFrom().failure(NotYetBuilt.deployment("AutoDeploy"));
+    }
+}
