@@ -34,6 +34,8 @@ public final class RequestValidator {
     public static final double MAX_MEMORY_GIB = 32768;
     public static final double MIN_STORAGE_GB = 1;
     public static final double MAX_STORAGE_GB = 65536;
+    /** Disk size when neither the spec nor a preset gives one. */
+    public static final double DEFAULT_STORAGE_GB = 10;
     public static final int MAX_GPUS = 8;
     public static final int MAX_LIST = 100;
     static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -113,7 +115,8 @@ public final class RequestValidator {
         }
         double cpu = s.getCpu() == 0 && preset != null ? preset.cpu() : s.getCpu();
         double mem = s.getMemoryGb() == 0 && preset != null ? preset.memoryGib() : s.getMemoryGb();
-        double storage = s.getStorageGb() == 0 && preset != null ? preset.storageGb() : s.getStorageGb();
+        double storage = s.getStorageGb() == 0 ? (preset != null ? preset.storageGb() : DEFAULT_STORAGE_GB)
+                : s.getStorageGb();
         boolean spot = s.getAllowSpot() || (preset != null && preset.allowSpot());
         range(cpu, MIN_CPU, MAX_CPU, field + ".cpu", "vCPUs", preset == null);
         range(mem, MIN_MEMORY_GIB, MAX_MEMORY_GIB, field + ".memory_gb", "GiB", preset == null);
