@@ -1,35 +1,43 @@
 package io.cloudprovisioner.catalog;
 
-import io.quarkus.runtime.Startup;
-import jakarta.annotation.PostConstruct;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Holds the catalog in force. Starts from the bundled snapshot; a refresh from live price APIs replaces it as a
- * whole (readers never see a half-updated catalog).
+ * Holds the catalog in force. Starts from the bundled snapshot, loaded on the main thread at start-up (never on
+ * the gRPC event loop, where the gRPC server creates its service beans); a refresh from live price APIs replaces it
+ * as a whole, so readers never see a half-updated catalog.
  */
 @Singleton
-@Startup
 public class CatalogStore {
     private static final Logger LOG = Logger.getLogger(CatalogStore.class);
-    private final AtomicReference<Catalog> current = new AtomicReference<>();
+    private volatile Catalog current;
 
-    @PostConstruct
-    void load() {
-        long t0 = System.nanoTime();
-        Catalog c = CatalogLoader.loadBundled();
-        current.set(c);
-        LOG.infof("bundled catalog loaded: %d offers in %d ms", c.offerCount(), (System.nanoTime() - t0) / 1_000_000);
+    void onStart(@Observes StartupEvent event) {
+        current();
     }
 
     public Catalog current() {
-        return current.get();
+        Catalog c = current;
+        if (c == null) {
+            synchronized (this) {
+                c = current;
+                if (c == null) {
+                    long t0 = System.nanoTime();
+                    c = CatalogLoader.loadBundled();
+                    current = c;
+                    LOG.infof("bundled catalog loaded: %d offers in %d ms", c.offerCount(),
+                            (System.nanoTime() - t0) / 1_000_000);
+                }
+            }
+        }
+        return c;
     }
 
     /** Replaces the catalog in force. */
     public void replace(Catalog catalog) {
-        current.set(catalog);
+        current = catalog;
     }
 }

@@ -78,12 +78,27 @@ public class ServerConventionsTest {
     }
 
     @Test
-    void provisioningAnswersUnimplementedNamingWhatIsMissing() {
-        StatusRuntimeException e = expect(Status.Code.UNIMPLEMENTED, () -> ProvisioningServiceGrpc
+    void provisioningWithoutCredentialsNamesTheEnvironmentToSet() {
+        StatusRuntimeException e = expect(Status.Code.FAILED_PRECONDITION, () -> ProvisioningServiceGrpc
                 .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .provisionInstance(ProvisionInstanceRequest.getDefaultInstance()));
-        assertTrue(e.getStatus().getDescription().contains("provider adapters"));
-        assertEquals("PROVIDER_ADAPTERS_MISSING", errorInfo(e).getReason());
+                .provisionInstance(ProvisionInstanceRequest.newBuilder()
+                        .setProvider(io.cloudprovisioner.api.v1.CloudProvider.CLOUD_PROVIDER_VULTR).setRegion("ewr")
+                        .setInstanceType("vc2-1c-1gb").build()));
+        assertTrue(e.getStatus().getDescription().contains("VULTR_API_KEY"), e.getStatus().getDescription());
+        assertEquals("PROVIDER_NOT_CONFIGURED", errorInfo(e).getReason());
+    }
+
+    @Test
+    void provisioningValidatesEveryField() {
+        StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT, () -> ProvisioningServiceGrpc
+                .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .provisionInstance(ProvisionInstanceRequest.newBuilder()
+                        .setProvider(io.cloudprovisioner.api.v1.CloudProvider.CLOUD_PROVIDER_AWS).setRegion("us-east-1")
+                        .setZone("Zone A").setClientRequestId("has spaces!").putLabels("Bad Key", "v")
+                        .putLabels("managed-by", "me").build()));
+        java.util.Set<String> fields = new java.util.HashSet<>(GrpcTestSupport.violatedFields(e));
+        assertTrue(fields.containsAll(java.util.Set.of("zone", "spec", "client_request_id", "labels[Bad Key]",
+                "labels[managed-by]")), fields.toString());
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.cloudprovisioner.api;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.Code;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.RetryInfo;
+import io.cloudprovisioner.provider.ProviderException;
+import io.grpc.StatusRuntimeException;
+import java.util.Map;
+
+/**
+ * Maps a classified provider error to the API: the gRPC code follows the class, ErrorInfo carries reason (the
+ * class), provider, scope and the provider's code, and RetryInfo is added where a retry makes sense.
+ */
+public final class ProviderErrors {
+    private ProviderErrors() {
+    }
+
+    public static StatusRuntimeException toStatus(ProviderException e) {
+        Map<String, String> meta = Map.of("provider", e.provider().id(), "scope", e.scope().name(),
+                "provider_code", e.providerCode(), "retryable", Boolean.toString(e.retryable()));
+        String msg = e.provider().displayName() + ": " + e.getMessage();
+        return switch (e.errorClass()) {
+            case CAPACITY, QUOTA -> ApiErrors.build(Code.RESOURCE_EXHAUSTED, msg, e.errorClass().name(), meta);
+            case RATE_LIMITED, TRANSIENT -> ApiErrors.build(Code.UNAVAILABLE, msg, e.errorClass().name(), meta,
+                    Any.pack(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
+                            .setSeconds(e.errorClass() == io.cloudprovisioner.provider.ErrorClass.RATE_LIMITED ? 5 : 1))
+                            .build()));
+            case AUTH -> ApiErrors.build(Code.FAILED_PRECONDITION, msg, "AUTH", meta,
+                    Any.pack(PreconditionFailure.newBuilder().addViolations(ApiErrors.precondition("CREDENTIALS",
+                            "provider/" + e.provider().id(), "the provider refused the configured credentials"))
+                            .build()));
+            case INVALID_REQUEST -> ApiErrors.build(Code.INVALID_ARGUMENT, msg, "INVALID_REQUEST", meta);
+            case NOT_FOUND -> ApiErrors.build(Code.NOT_FOUND, msg, "NOT_FOUND", meta);
+        };
+    }
+}
