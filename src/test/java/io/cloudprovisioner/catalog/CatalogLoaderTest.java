@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cloudprovisioner.domain.Architecture;
 import io.cloudprovisioner.domain.Provider;
@@ -60,30 +61,57 @@ class CatalogLoaderTest {
                 assertEquals(r.size(), r.sorted(true).size());
                 for (Offer o : r.sorted(false)) {
                     offers++;
-                    String ctx = p.id() + "/" + r.region() + "/" + o.type().name();
-                    assertEquals(r.region(), o.region(), ctx);
-                    assertSame(p, o.type().provider(), ctx);
-                    assertSame(o.type(), pc.type(o.type().name()).orElseThrow(), ctx + " type is in the catalog");
-                    assertSame(o, r.offer(o.type().name()), ctx);
-                    assertTrue(o.type().vcpus() > 0 && o.type().memoryGib() > 0, ctx);
-                    assertTrue(bundled.source(o.type().specSource()).isPresent(), ctx + " spec source");
-                    for (PriceQuote q : new PriceQuote[] { o.onDemand(), o.spot() }) {
-                        if (q == null) {
-                            continue;
-                        }
-                        assertTrue(q.usdPerHour() > 0 && Double.isFinite(q.usdPerHour()), ctx + " price " + q);
-                        assertNotNull(q.source(), ctx);
-                        assertFalse(q.source().id().isBlank(), ctx);
-                        assertSame(p, q.source().provider(), ctx);
-                        assertEquals(q.source(), bundled.source(q.source().id()).orElseThrow(), ctx);
-                    }
-                    if (o.spot() != null) {
-                        assertFalse(o.spot().normalisedFromMonthly(), ctx);
+                    String problem = problem(pc, r, o);
+                    if (problem != null) {
+                        fail(p.id() + "/" + r.region() + "/" + o.type().name() + ": " + problem);
                     }
                 }
             }
         }
         assertEquals(bundled.offerCount(), offers);
+    }
+
+    /** What is wrong with one bundled offer, or null (messages built only on failure: 65k offers). */
+    private static String problem(ProviderCatalog pc, RegionOffers r, Offer o) {
+        if (!r.region().equals(o.region())) {
+            return "region " + o.region();
+        }
+        if (o.type().provider() != pc.provider()) {
+            return "type of " + o.type().provider();
+        }
+        if (pc.type(o.type().name()).orElse(null) != o.type()) {
+            return "type not in the provider's catalog";
+        }
+        if (r.offer(o.type().name()) != o) {
+            return "not found by name";
+        }
+        if (!(o.type().vcpus() > 0 && o.type().memoryGib() > 0)) {
+            return "vcpus / memory";
+        }
+        if (bundled.source(o.type().specSource()).isEmpty()) {
+            return "unknown spec source " + o.type().specSource();
+        }
+        for (PriceQuote q : new PriceQuote[] { o.onDemand(), o.spot() }) {
+            if (q == null) {
+                continue;
+            }
+            if (!(q.usdPerHour() > 0) || !Double.isFinite(q.usdPerHour())) {
+                return "price " + q;
+            }
+            if (q.source() == null || q.source().id() == null || q.source().id().isBlank()) {
+                return "price without a source " + q;
+            }
+            if (q.source().provider() != pc.provider()) {
+                return "source of another provider " + q.source();
+            }
+            if (!q.source().equals(bundled.source(q.source().id()).orElse(null))) {
+                return "source not in the catalog " + q.source();
+            }
+        }
+        if (o.spot() != null && o.spot().normalisedFromMonthly()) {
+            return "monthly spot price";
+        }
+        return null;
     }
 
     @Test
