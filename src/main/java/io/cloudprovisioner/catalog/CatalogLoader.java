@@ -138,7 +138,11 @@ public final class CatalogLoader {
         }
         EnumSet<TeeTechnology> set = EnumSet.noneOf(TeeTechnology.class);
         for (String s : v.split(";")) {
-            set.add(TeeTechnology.valueOf(s.trim()));
+            try {
+                set.add(TeeTechnology.valueOf(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(csv.where() + ": unknown tee " + s, e);
+            }
         }
         return set;
     }

@@ -43,13 +43,17 @@ public final class InstanceTypeMapper {
         for (int i = 0; i < sorted.length; i++) {
             Offer o = sorted[i];
             Constraint failed = check(o, spec, policy, spotAllowed);
-            if (failed == Constraint.PRICE_UNKNOWN || failed == Constraint.MAX_COST) {
-                // Sorted by price: every later offer is unpriced or dearer as well. Count them in one go.
-                rejected[failed.ordinal()] += countTail(sorted, i, spec, policy, spotAllowed, rejected);
-                considered = sorted.length;
-                if (chosen == null) {
-                    binding.add(failed);
+            if (failed == Constraint.MAX_COST || Double.isInfinite(o.effectiveUsdPerHour(spotAllowed))) {
+                // Sorted by price: every later offer is dearer or unpriced as well, so none can be chosen. Count
+                // each under its own first failing constraint and stop.
+                for (int j = i; j < sorted.length; j++) {
+                    Constraint c = j == i ? failed : check(sorted[j], spec, policy, spotAllowed);
+                    rejected[c.ordinal()]++;
+                    if (chosen == null) {
+                        binding.add(c);
+                    }
                 }
+                considered = sorted.length;
                 break;
             }
             considered++;
@@ -83,34 +87,13 @@ public final class InstanceTypeMapper {
                 explain || chosen == null);
     }
 
-    /**
-     * Counts the tail starting at {@code from} that fails on price (unknown or over the cap). Offers in the tail
-     * that also fail an earlier constraint are counted under that one, so the totals match a full scan.
-     */
-    private static int countTail(Offer[] sorted, int from, ResourceSpec spec, MappingPolicy policy,
-            boolean spotAllowed, int[] rejected) {
-        int priceFailures = 0;
-        for (int j = from; j < sorted.length; j++) {
-            Constraint c = check(sorted[j], spec, policy, spotAllowed);
-            if (c == Constraint.PRICE_UNKNOWN || c == Constraint.MAX_COST) {
-                priceFailures++;
-            } else if (c != null) {
-                rejected[c.ordinal()]++;
-            } else {
-                // Satisfies everything but is dearer than the cap or unpriced: cannot happen for a price failure.
-                priceFailures++;
-            }
-        }
-        return priceFailures;
-    }
-
     /** The first constraint {@code o} fails, or null when it satisfies the request. */
     public static Constraint check(Offer o, ResourceSpec spec, MappingPolicy policy, boolean spotAllowed) {
         InstanceTypeSpec t = o.type();
         if (t.retired()) {
             return Constraint.RETIRED;
         }
-        if (o.effectivePrice(spotAllowed) == null) {
+        if (!o.priced()) {
             return Constraint.PRICE_UNKNOWN;
         }
         if (t.architecture() != spec.architecture()) {

@@ -41,6 +41,7 @@ import java.util.Locale;
  *   allow-burstable: true
  *   min-generation: 0
  *   allow-bare-metal: false
+ *   max-hourly-cost-usd: 0
  * </pre>
  *
  * Unknown keys, unknown providers or deployment types, negative costs and duplicate providers are errors that name
@@ -60,6 +61,10 @@ public final class PreferencesFile {
     public static SelectionPreferences parse(String yaml, String origin) {
         Doc doc;
         try {
+            com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return SelectionPreferences.DEFAULT;
+            }
             doc = YAML.readValue(yaml, Doc.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
@@ -93,7 +98,7 @@ public final class PreferencesFile {
 
     @RegisterForReflection
     @JsonPropertyOrder({ "allowed-families", "denied-families", "allow-burstable", "min-generation",
-            "allow-bare-metal" })
+            "allow-bare-metal", "max-hourly-cost-usd" })
     public static class PolicyDoc {
         @JsonProperty("allowed-families")
         public List<String> allowedFamilies = new ArrayList<>();
@@ -105,6 +110,8 @@ public final class PreferencesFile {
         public int minGeneration;
         @JsonProperty("allow-bare-metal")
         public boolean allowBareMetal;
+        @JsonProperty("max-hourly-cost-usd")
+        public double maxHourlyCostUsd;
     }
 
     @RegisterForReflection
@@ -161,9 +168,12 @@ public final class PreferencesFile {
             if (pol.minGeneration < 0) {
                 throw new IllegalArgumentException(origin + ": policy.min-generation must be >= 0");
             }
+            if (!(pol.maxHourlyCostUsd >= 0) || Double.isInfinite(pol.maxHourlyCostUsd)) {
+                throw new IllegalArgumentException(origin + ": policy.max-hourly-cost-usd must be a finite number >= 0");
+            }
             MappingPolicy mp = new MappingPolicy(new LinkedHashSet<>(nonNull(pol.allowedFamilies)),
                     new LinkedHashSet<>(nonNull(pol.deniedFamilies)), pol.allowBurstable, pol.minGeneration,
-                    pol.allowBareMetal, 0);
+                    pol.allowBareMetal, pol.maxHourlyCostUsd);
             return new SelectionPreferences(ps, types(allowedDeploymentTypes, origin + ": allowed-deployment-types"),
                     types(preferredDeploymentTypes, origin + ": preferred-deployment-types"), maxHourlyCostUsd,
                     allowFallback, spotAllowed, includeUnconfigured, mp);
@@ -189,6 +199,7 @@ public final class PreferencesFile {
             d.policy.allowBurstable = p.policy().allowBurstable();
             d.policy.minGeneration = p.policy().minGeneration();
             d.policy.allowBareMetal = p.policy().allowBareMetal();
+            d.policy.maxHourlyCostUsd = p.policy().maxHourlyUsd();
             return d;
         }
     }

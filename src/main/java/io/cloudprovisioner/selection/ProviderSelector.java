@@ -89,7 +89,7 @@ public class ProviderSelector {
                 if (!r.found()) {
                     boolean overCost = r.rejections().containsKey(Constraint.MAX_COST);
                     rejections.add(new Rejection(p, region, null, overCost ? "OVER_MAX_COST" : "NO_FIT",
-                            overCost ? "types fit but cost more than $" + prefs.maxHourlyUsd() + "/h"
+                            overCost ? "types fit but cost more than $" + effectivePolicy.maxHourlyUsd() + "/h"
                                     : "no instance type satisfies the request",
                             r.rejections()));
                     continue;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -256,8 +255,6 @@ class CatalogLoaderTest {
     }
 
     @Test
-    @Disabled("bug: CatalogLoader.tee() calls TeeTechnology.valueOf without catching IllegalArgumentException, so an "
-            + "unknown TEE name fails with 'No enum constant ...' and no file/line (architecture() does name them)")
     void unknownTeeTechnologyNamesFileAndLine() {
         assertNames(failure(f -> f.rawType("aws,m5.xlarge,m5,5,4,16,0,,x86_64,false,false,false,ARM_CCA,aws-spec,"
                 + "false,false")), "instance-types.csv:4", "ARM_CCA");

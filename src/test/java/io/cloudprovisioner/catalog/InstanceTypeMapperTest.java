@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -313,9 +312,6 @@ class InstanceTypeMapperTest {
     }
 
     @Test
-    @Disabled("bug: Offer javadoc says an offer whose on-demand price is unknown is never chosen, but "
-            + "InstanceTypeMapper.check only tests effectivePrice(spotAllowed), so a spot-only offer is chosen when "
-            + "spot is allowed (latent: the bundled catalog has no spot-only rows)")
     void offerWithoutOnDemandPriceIsNeverChosenEvenWithSpot() {
         RegionOffers r = region(f -> {
             f.type("spotonly.large", 2, 8);
@@ -493,9 +489,6 @@ class InstanceTypeMapperTest {
     }
 
     @Test
-    @Disabled("bug: InstanceTypeMapper.map attributes every price failure in the tail to the constraint that "
-            + "triggered the break, so unpriced offers after a MAX_COST failure are counted as MAX_COST instead of "
-            + "PRICE_UNKNOWN (countTail lumps PRICE_UNKNOWN and MAX_COST together)")
     void rejectionCountsPerConstraintMatchAFullScanWithCapAndUnpricedOffers() {
         RegionOffers r = region(f -> {
             f.type("small", 1, 1);

@@ -43,13 +43,13 @@ public class GcpDescriptor implements ProviderDescriptor {
         String source;
         if (keyFile.isPresent()) {
             file = Path.of(keyFile.get());
-            if (!Files.isReadable(file)) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 return CredentialStatus.missing("GOOGLE_APPLICATION_CREDENTIALS names a file that cannot be read");
             }
             source = "GOOGLE_APPLICATION_CREDENTIALS key file";
         } else {
             file = applicationDefault(config);
-            if (file == null || !Files.isReadable(file)) {
+            if (file == null || !Files.isRegularFile(file) || !Files.isReadable(file)) {
                 return CredentialStatus.missing("no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS to a "
                         + "service-account key file (or run gcloud auth application-default login), and "
                         + "GCP_PROJECT_ID");
