@@ -4,6 +4,7 @@ import io.cloudprovisioner.domain.ResourceSpec;
 import io.cloudprovisioner.domain.TeeTechnology;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -85,6 +86,54 @@ public final class InstanceTypeMapper {
         return new MappingResult(spec, offers.region(), chosen, price, spot, Collections.unmodifiableList(alts),
                 Collections.unmodifiableSet(binding), considered, satisfying, Collections.unmodifiableMap(rejections),
                 explain || chosen == null);
+    }
+
+    /**
+     * The cheapest satisfying offer, or null: the lean path of cross-provider selection. Scans only the buckets of
+     * the region whose architecture, GPU and TEE properties can match, each from its cheapest offer until the first
+     * fit or the first offer no cheaper than the best fit so far; no explanation is built.
+     */
+    public static Offer cheapest(RegionOffers offers, ResourceSpec spec, MappingPolicy policy) {
+        boolean spotAllowed = spec.allowSpot();
+        Comparator<Offer> order = RegionOffers.order(spotAllowed);
+        Offer best = null;
+        boolean gpu = spec.gpuCount() > 0;
+        for (int tee = spec.requireTee() ? 1 : 0; tee <= 1; tee++) {
+            for (Offer o : offers.bucket(spotAllowed, spec.architecture(), gpu, tee == 1)) {
+                if (best != null && order.compare(o, best) >= 0) {
+                    break;
+                }
+                Constraint c = check(o, spec, policy, spotAllowed);
+                if (c == null) {
+                    best = o;
+                    break;
+                }
+                if (c == Constraint.MAX_COST || Double.isInfinite(o.effectiveUsdPerHour(spotAllowed))) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The bound that rules the whole region out before any offer is looked at (too few vCPUs, too little memory,
+     * too few GPUs, no TEE anywhere), or null when some offer might fit.
+     */
+    public static Constraint regionBound(RegionOffers offers, ResourceSpec spec) {
+        if (offers.maxVcpus() + EPSILON < spec.cpu()) {
+            return Constraint.CPU;
+        }
+        if (offers.maxMemoryGib() + EPSILON < spec.memoryGib()) {
+            return Constraint.MEMORY;
+        }
+        if (offers.maxGpus() < spec.gpuCount()) {
+            return Constraint.GPU;
+        }
+        if (spec.requireTee() && !offers.hasTee()) {
+            return Constraint.TEE;
+        }
+        return null;
     }
 
     /** The first constraint {@code o} fails, or null when it satisfies the request. */

@@ -1,5 +1,6 @@
 package io.cloudprovisioner.catalog;
 
+import io.cloudprovisioner.domain.Architecture;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
@@ -16,6 +17,15 @@ public final class RegionOffers {
     private final Offer[] byOnDemand;
     private final Offer[] bySpot;
     private final Map<String, Offer> byName;
+    /** Per (architecture, has GPU, has TEE) bucket, the offers in each of the two price orders. */
+    private final Offer[][] bucketsOnDemand = new Offer[BUCKETS][];
+    private final Offer[][] bucketsSpot = new Offer[BUCKETS][];
+    private final double maxVcpus;
+    private final double maxMemoryGib;
+    private final int maxGpus;
+    private final boolean tee;
+
+    private static final int BUCKETS = Architecture.values().length * 4;
 
     RegionOffers(String region, List<Offer> offers) {
         this.region = region;
@@ -28,6 +38,65 @@ public final class RegionOffers {
             names.put(o.type().name(), o);
         }
         this.byName = Collections.unmodifiableMap(names);
+        for (int b = 0; b < BUCKETS; b++) {
+            final int bucket = b;
+            bucketsOnDemand[b] = Arrays.stream(byOnDemand).filter(o -> bucket(o.type()) == bucket).toArray(Offer[]::new);
+            bucketsSpot[b] = Arrays.stream(bySpot).filter(o -> bucket(o.type()) == bucket).toArray(Offer[]::new);
+        }
+        double cpu = 0;
+        double mem = 0;
+        int gpus = 0;
+        boolean anyTee = false;
+        for (Offer o : offers) {
+            if (o.priced() && !o.type().retired()) {
+                cpu = Math.max(cpu, o.type().vcpus());
+                mem = Math.max(mem, o.type().memoryGib());
+                gpus = Math.max(gpus, o.type().gpuCount());
+                anyTee |= !o.type().tee().isEmpty();
+            }
+        }
+        this.maxVcpus = cpu;
+        this.maxMemoryGib = mem;
+        this.maxGpus = gpus;
+        this.tee = anyTee;
+    }
+
+    private static int bucket(InstanceTypeSpec t) {
+        return bucket(t.architecture(), t.gpuCount() > 0, !t.tee().isEmpty());
+    }
+
+    static int bucket(Architecture arch, boolean gpu, boolean tee) {
+        return arch.ordinal() * 4 + (gpu ? 2 : 0) + (tee ? 1 : 0);
+    }
+
+    /** The offers of one (architecture, GPU, TEE) bucket, cheapest first by the price the caller pays. */
+    Offer[] bucket(boolean spotAllowed, Architecture arch, boolean gpu, boolean tee) {
+        return (spotAllowed ? bucketsSpot : bucketsOnDemand)[bucket(arch, gpu, tee)];
+    }
+
+    /** Most vCPUs of a priced, current offer (0 when none). */
+    public double maxVcpus() {
+        return maxVcpus;
+    }
+
+    /** Most memory of a priced, current offer, GiB. */
+    public double maxMemoryGib() {
+        return maxMemoryGib;
+    }
+
+    /** Most GPUs of a priced, current offer. */
+    public int maxGpus() {
+        return maxGpus;
+    }
+
+    /** Whether a priced, current offer has a TEE technology. */
+    public boolean hasTee() {
+        return tee;
+    }
+
+    /** A region with no offers (a region name the catalog does not know). */
+    public static RegionOffers empty(String region) {
+        return new RegionOffers(region, List.of());
     }
 
     /**

@@ -6,6 +6,8 @@ import io.cloudprovisioner.catalog.Constraint;
 import io.cloudprovisioner.catalog.InstanceTypeMapper;
 import io.cloudprovisioner.catalog.MappingPolicy;
 import io.cloudprovisioner.catalog.MappingResult;
+import io.cloudprovisioner.catalog.Offer;
+import io.cloudprovisioner.catalog.PriceQuote;
 import io.cloudprovisioner.catalog.ProviderCatalog;
 import io.cloudprovisioner.catalog.RegionOffers;
 import io.cloudprovisioner.domain.DeploymentType;
@@ -21,6 +23,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -77,26 +80,25 @@ public class ProviderSelector {
             boolean spot = spec.allowSpot() && prefs.spotAllowed() && d.spotCapacity()
                     && spec.qos().slaTarget() == 0;
             ResourceSpec effective = spec.withSpot(spot);
-            List<String> regions = pref.regions().isEmpty() ? List.copyOf(pc.regions().keySet()) : pref.regions();
-            for (String region : regions) {
-                RegionOffers offers = pc.regions().get(region);
-                if (offers == null) {
-                    rejections.add(Rejection.of(p, region, "REGION_UNKNOWN", "the catalog has no offers for "
-                            + p.displayName() + " in region '" + region + "'"));
+            Iterable<RegionOffers> regions = pref.regions().isEmpty() ? pc.regions().values()
+                    : pref.regions().stream().map(r -> pc.regions().get(r) == null ? new Missing(r).offers()
+                            : pc.regions().get(r)).toList();
+            for (RegionOffers offers : regions) {
+                if (offers.size() == 0) {
+                    rejections.add(Rejection.of(p, offers.region(), "REGION_UNKNOWN", "the catalog has no offers for "
+                            + p.displayName() + " in region '" + offers.region() + "'"));
                     continue;
                 }
-                MappingResult r = InstanceTypeMapper.map(offers, effective, effectivePolicy, 0, false);
-                if (!r.found()) {
-                    boolean overCost = r.rejections().containsKey(Constraint.MAX_COST);
-                    rejections.add(new Rejection(p, region, null, overCost ? "OVER_MAX_COST" : "NO_FIT",
-                            overCost ? "types fit but cost more than $" + effectivePolicy.maxHourlyUsd() + "/h"
-                                    : "no instance type satisfies the request",
-                            r.rejections()));
+                Constraint bound = InstanceTypeMapper.regionBound(offers, effective);
+                Offer best = bound == null ? InstanceTypeMapper.cheapest(offers, effective, effectivePolicy) : null;
+                if (best == null) {
+                    rejections.add(noFit(p, offers, effective, effectivePolicy, bound));
                     continue;
                 }
+                PriceQuote price = best.effectivePrice(effective.allowSpot());
+                boolean isSpot = effective.allowSpot() && best.spot() != null;
                 for (DeploymentType t : types) {
-                    candidates.add(new Candidate(0, r.offer(), t, r.effectivePrice(), r.spot(),
-                            pref.effectivePriority(), ""));
+                    candidates.add(new Candidate(0, best, t, price, isSpot, pref.effectivePriority(), ""));
                 }
             }
         }
@@ -108,6 +110,31 @@ public class ProviderSelector {
             ranked.add(c.withRank(i + 1, reason(i, c, candidates)));
         }
         return new SelectionResult(spec, List.copyOf(ranked), List.copyOf(rejections), total, preferencesSource);
+    }
+
+    /**
+     * Why a region produced no candidate. A region ruled out by its bounds counts all its offers under that bound;
+     * otherwise the region is scanned in full so that the counts per constraint are exact.
+     */
+    private static Rejection noFit(Provider p, RegionOffers offers, ResourceSpec spec, MappingPolicy policy,
+            Constraint bound) {
+        if (bound != null) {
+            return new Rejection(p, offers.region(), null, "NO_FIT", "no offer in the region has enough "
+                    + bound.name().toLowerCase(Locale.ROOT) + (bound == Constraint.TEE ? " support" : ""),
+                    Map.of(bound, offers.size()));
+        }
+        MappingResult r = InstanceTypeMapper.map(offers, spec, policy, 0, true);
+        boolean overCost = r.rejections().containsKey(Constraint.MAX_COST);
+        return new Rejection(p, offers.region(), null, overCost ? "OVER_MAX_COST" : "NO_FIT",
+                overCost ? "types fit but cost more than $" + policy.maxHourlyUsd() + "/h"
+                        : "no instance type satisfies the request", r.rejections());
+    }
+
+    /** A region named in the preferences that the catalog does not know. */
+    private record Missing(String region) {
+        RegionOffers offers() {
+            return RegionOffers.empty(region);
+        }
     }
 
     private static ProviderPreference preference(SelectionPreferences prefs, Provider p) {
@@ -128,11 +155,11 @@ public class ProviderSelector {
         for (DeploymentType t : prefs.allowedDeploymentTypes()) {
             if (!d.deploymentTypes().contains(t)) {
                 rejections.add(new Rejection(p, "", t, "DEPLOYMENT_TYPE_UNSUPPORTED", p.displayName()
-                        + " has no " + t.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " offering", java.util.Map.of()));
+                        + " has no " + t.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " offering", Map.of()));
             } else if (!PRICED.contains(t)) {
                 rejections.add(new Rejection(p, "", t, "NOT_PRICED", "the catalog prices instances; "
                         + t.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + " is not billed per instance and cannot be ranked", java.util.Map.of()));
+                        + " is not billed per instance and cannot be ranked", Map.of()));
             } else {
                 out.add(t);
             }
@@ -154,15 +181,15 @@ public class ProviderSelector {
     }
 
     private static String reason(int index, Candidate c, List<Candidate> all) {
-        String price = String.format(Locale.ROOT, "$%.6f/h%s", c.effectivePrice().usdPerHour(),
-                c.spot() ? " spot" : "");
+        String price = "$" + c.effectivePrice().usdPerHour() + "/h" + (c.spot() ? " spot" : "");
         if (index == 0) {
             return "cheapest satisfying offer at " + price;
         }
         Candidate prev = all.get(index - 1);
         if (prev.effectivePrice().usdPerHour() < c.effectivePrice().usdPerHour()) {
-            return String.format(Locale.ROOT, "%s, %.1f%% more than the cheapest", price,
-                    100.0 * (c.effectivePrice().usdPerHour() / all.get(0).effectivePrice().usdPerHour() - 1));
+            long tenths = Math.round(1000.0 * (c.effectivePrice().usdPerHour()
+                    / all.get(0).effectivePrice().usdPerHour() - 1));
+            return price + ", " + tenths / 10 + "." + tenths % 10 + "% more than the cheapest";
         }
         return price + ", same price as rank " + index + "; placed after it by priority / deployment-type "
                 + "preference / name";

@@ -65,6 +65,11 @@ class MapperPropertyTest {
                     + " policy=" + policy + " alternatives=" + alternatives + " explain=" + explain;
 
             MappingResult m = InstanceTypeMapper.map(region, spec, policy, alternatives, explain);
+            // the selection's lean path (buckets, early stop) picks exactly what the full mapper picks
+            assertEquals(m.offer(), InstanceTypeMapper.cheapest(region, spec, policy), ctx + ": cheapest()");
+            if (InstanceTypeMapper.regionBound(region, spec) != null) {
+                assertFalse(m.found(), ctx + ": region bound ruled out a region with a fit");
+            }
 
             // brute force over the region, in file-independent order
             List<Offer> satisfying = new ArrayList<>();
