@@ -97,23 +97,74 @@ public final class InstanceTypeMapper {
         boolean spotAllowed = spec.allowSpot();
         Comparator<Offer> order = RegionOffers.order(spotAllowed);
         Offer best = null;
+        double bestPrice = Double.POSITIVE_INFINITY;
         boolean gpu = spec.gpuCount() > 0;
+        double cpu = spec.cpu() - EPSILON;
+        double mem = spec.memoryGib() - EPSILON;
         for (int tee = spec.requireTee() ? 1 : 0; tee <= 1; tee++) {
-            for (Offer o : offers.bucket(spotAllowed, spec.architecture(), gpu, tee == 1)) {
+            RegionOffers.Bucket b = offers.bucket(spotAllowed, spec.architecture(), gpu, tee == 1);
+            for (int i = 0; i < b.offers.length; i++) {
+                double price = b.price[i];
+                if (price > bestPrice || Double.isInfinite(price)) {
+                    break;
+                }
+                if (b.vcpus[i] < cpu || b.memoryGib[i] < mem) {
+                    continue;
+                }
+                Offer o = b.offers[i];
                 if (best != null && order.compare(o, best) >= 0) {
                     break;
                 }
                 Constraint c = check(o, spec, policy, spotAllowed);
                 if (c == null) {
                     best = o;
+                    bestPrice = price;
                     break;
                 }
-                if (c == Constraint.MAX_COST || Double.isInfinite(o.effectiveUsdPerHour(spotAllowed))) {
+                if (c == Constraint.MAX_COST) {
                     break;
                 }
             }
         }
         return best;
+    }
+
+    /**
+     * Offers rejected per constraint when {@link #cheapest} found nothing: offers of the buckets that cannot match
+     * are counted under the property that separates them (ARCHITECTURE, then GPU, then TEE); the buckets that can
+     * match are checked offer by offer under their first failing constraint.
+     */
+    public static Map<Constraint, Integer> rejections(RegionOffers offers, ResourceSpec spec, MappingPolicy policy) {
+        boolean spotAllowed = spec.allowSpot();
+        int[] rejected = new int[Constraint.values().length];
+        for (io.cloudprovisioner.domain.Architecture arch : io.cloudprovisioner.domain.Architecture.values()) {
+            for (int g = 0; g <= 1; g++) {
+                for (int tee = 0; tee <= 1; tee++) {
+                    RegionOffers.Bucket b = offers.bucket(spotAllowed, arch, g == 1, tee == 1);
+                    if (arch != spec.architecture()) {
+                        rejected[Constraint.ARCHITECTURE.ordinal()] += b.offers.length;
+                    } else if ((g == 1) != (spec.gpuCount() > 0)) {
+                        rejected[Constraint.GPU.ordinal()] += b.offers.length;
+                    } else if (spec.requireTee() && tee == 0) {
+                        rejected[Constraint.TEE.ordinal()] += b.offers.length;
+                    } else {
+                        for (Offer o : b.offers) {
+                            Constraint c = check(o, spec, policy, spotAllowed);
+                            if (c != null) {
+                                rejected[c.ordinal()]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<Constraint, Integer> out = new EnumMap<>(Constraint.class);
+        for (Constraint c : Constraint.values()) {
+            if (rejected[c.ordinal()] > 0) {
+                out.put(c, rejected[c.ordinal()]);
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /**

@@ -18,8 +18,8 @@ public final class RegionOffers {
     private final Offer[] bySpot;
     private final Map<String, Offer> byName;
     /** Per (architecture, has GPU, has TEE) bucket, the offers in each of the two price orders. */
-    private final Offer[][] bucketsOnDemand = new Offer[BUCKETS][];
-    private final Offer[][] bucketsSpot = new Offer[BUCKETS][];
+    private final Bucket[] bucketsOnDemand = new Bucket[BUCKETS];
+    private final Bucket[] bucketsSpot = new Bucket[BUCKETS];
     private final double maxVcpus;
     private final double maxMemoryGib;
     private final int maxGpus;
@@ -40,8 +40,10 @@ public final class RegionOffers {
         this.byName = Collections.unmodifiableMap(names);
         for (int b = 0; b < BUCKETS; b++) {
             final int bucket = b;
-            bucketsOnDemand[b] = Arrays.stream(byOnDemand).filter(o -> bucket(o.type()) == bucket).toArray(Offer[]::new);
-            bucketsSpot[b] = Arrays.stream(bySpot).filter(o -> bucket(o.type()) == bucket).toArray(Offer[]::new);
+            bucketsOnDemand[b] = new Bucket(Arrays.stream(byOnDemand).filter(o -> bucket(o.type()) == bucket)
+                    .toArray(Offer[]::new), false);
+            bucketsSpot[b] = new Bucket(Arrays.stream(bySpot).filter(o -> bucket(o.type()) == bucket)
+                    .toArray(Offer[]::new), true);
         }
         double cpu = 0;
         double mem = 0;
@@ -70,8 +72,31 @@ public final class RegionOffers {
     }
 
     /** The offers of one (architecture, GPU, TEE) bucket, cheapest first by the price the caller pays. */
-    Offer[] bucket(boolean spotAllowed, Architecture arch, boolean gpu, boolean tee) {
+    Bucket bucket(boolean spotAllowed, Architecture arch, boolean gpu, boolean tee) {
         return (spotAllowed ? bucketsSpot : bucketsOnDemand)[bucket(arch, gpu, tee)];
+    }
+
+    /**
+     * Offers of one bucket in price order, with their price, vCPUs and memory also in primitive arrays so that a
+     * scan can skip offers that are too small without touching the offer objects.
+     */
+    static final class Bucket {
+        final Offer[] offers;
+        final double[] price;
+        final double[] vcpus;
+        final double[] memoryGib;
+
+        Bucket(Offer[] offers, boolean spotAllowed) {
+            this.offers = offers;
+            price = new double[offers.length];
+            vcpus = new double[offers.length];
+            memoryGib = new double[offers.length];
+            for (int i = 0; i < offers.length; i++) {
+                price[i] = offers[i].effectiveUsdPerHour(spotAllowed);
+                vcpus[i] = offers[i].type().vcpus();
+                memoryGib[i] = offers[i].type().memoryGib();
+            }
+        }
     }
 
     /** Most vCPUs of a priced, current offer (0 when none). */

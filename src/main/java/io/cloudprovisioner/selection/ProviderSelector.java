@@ -5,7 +5,6 @@ import io.cloudprovisioner.catalog.CatalogStore;
 import io.cloudprovisioner.catalog.Constraint;
 import io.cloudprovisioner.catalog.InstanceTypeMapper;
 import io.cloudprovisioner.catalog.MappingPolicy;
-import io.cloudprovisioner.catalog.MappingResult;
 import io.cloudprovisioner.catalog.Offer;
 import io.cloudprovisioner.catalog.PriceQuote;
 import io.cloudprovisioner.catalog.ProviderCatalog;
@@ -114,7 +113,7 @@ public class ProviderSelector {
 
     /**
      * Why a region produced no candidate. A region ruled out by its bounds counts all its offers under that bound;
-     * otherwise the region is scanned in full so that the counts per constraint are exact.
+     * otherwise the counts come from {@link InstanceTypeMapper#rejections}.
      */
     private static Rejection noFit(Provider p, RegionOffers offers, ResourceSpec spec, MappingPolicy policy,
             Constraint bound) {
@@ -123,11 +122,11 @@ public class ProviderSelector {
                     + bound.name().toLowerCase(Locale.ROOT) + (bound == Constraint.TEE ? " support" : ""),
                     Map.of(bound, offers.size()));
         }
-        MappingResult r = InstanceTypeMapper.map(offers, spec, policy, 0, true);
-        boolean overCost = r.rejections().containsKey(Constraint.MAX_COST);
+        Map<Constraint, Integer> counts = InstanceTypeMapper.rejections(offers, spec, policy);
+        boolean overCost = counts.containsKey(Constraint.MAX_COST);
         return new Rejection(p, offers.region(), null, overCost ? "OVER_MAX_COST" : "NO_FIT",
                 overCost ? "types fit but cost more than $" + policy.maxHourlyUsd() + "/h"
-                        : "no instance type satisfies the request", r.rejections());
+                        : "no instance type satisfies the request", counts);
     }
 
     /** A region named in the preferences that the catalog does not know. */

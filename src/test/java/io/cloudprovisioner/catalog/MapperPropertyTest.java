@@ -70,6 +70,10 @@ class MapperPropertyTest {
             if (InstanceTypeMapper.regionBound(region, spec) != null) {
                 assertFalse(m.found(), ctx + ": region bound ruled out a region with a fit");
             }
+            if (!m.found()) {
+                assertEquals(region.size(), InstanceTypeMapper.rejections(region, spec, policy).values().stream()
+                        .mapToInt(Integer::intValue).sum(), ctx + ": selection's counts cover every offer");
+            }
 
             // brute force over the region, in file-independent order
             List<Offer> satisfying = new ArrayList<>();
