@@ -29,6 +29,9 @@ import io.cloudprovisioner.catalog.RegionOffers;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.domain.ResourceSpec;
 import io.cloudprovisioner.provider.CredentialStatus;
+import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.ProviderAdapters;
+import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderDescriptor;
 import io.cloudprovisioner.provider.ProviderRegistry;
 import io.cloudprovisioner.selection.Candidate;
@@ -38,6 +41,7 @@ import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +72,8 @@ public class CatalogGrpcService implements CatalogService {
     ProviderSelector selector;
     @Inject
     SelectionSettings settings;
+    @Inject
+    ProviderAdapters adapters;
 
     @Override
     public Uni<ListProvidersResponse> listProviders(ListProvidersRequest request) {
@@ -407,6 +413,7 @@ public class CatalogGrpcService implements CatalogService {
     }
 
     @Override
+    @Blocking
     public Uni<DiscoverMachineTypesResponse> discoverMachineTypes(DiscoverMachineTypesRequest request) {
         return ApiErrors.unary("DiscoverMachineTypes", () -> {
             Catalog cat = catalog.current();
@@ -424,9 +431,34 @@ public class CatalogGrpcService implements CatalogService {
                                             providers.descriptor(p).configurationEnvVars()) + ")")),
                             Map.of("provider", p.id()));
                 }
-                throw ApiErrors.unimplemented("live discovery calls " + p.displayName() + "'s API through its "
-                        + "provider adapter, which is not built yet; call again with live=false for the catalog's list",
-                        "PROVIDER_ADAPTER_MISSING", Map.of("provider", p.id()));
+                ProviderAdapter adapter = adapters.adapter(p).orElseThrow(() -> ApiErrors.unimplemented(
+                        "live discovery needs the " + p.id() + " adapter, which this build does not include",
+                        "PROVIDER_ADAPTER_MISSING", Map.of("provider", p.id())));
+                List<ProviderAdapter.DiscoveredType> found;
+                try {
+                    found = adapter.discoverTypes(region);
+                } catch (ProviderException e) {
+                    throw ProviderErrors.toStatus(e);
+                }
+                io.cloudprovisioner.api.v1.PriceSource live = io.cloudprovisioner.api.v1.PriceSource.newBuilder()
+                        .setId(p.id() + "-live").setDescription(p.displayName() + " API, queried by this call")
+                        .setOrigin(p.displayName() + " API").setAsOf(java.time.Instant.now().toString())
+                        .setLive(true).build();
+                DiscoverMachineTypesResponse.Builder out = DiscoverMachineTypesResponse.newBuilder()
+                        .setSource(p.displayName() + " API").setLive(true);
+                found.stream().sorted(Comparator.comparing(ProviderAdapter.DiscoveredType::name)).forEach(t -> {
+                    io.cloudprovisioner.api.v1.InstanceOffer.Builder o = io.cloudprovisioner.api.v1.InstanceOffer
+                            .newBuilder().setRegion(region).setInstanceType(io.cloudprovisioner.api.v1.InstanceType
+                                    .newBuilder().setProvider(ProtoMapper.toProto(p)).setName(t.name())
+                                    .setVcpus(t.vcpus()).setMemoryGib(t.memoryGib()).setGpuCount(t.gpuCount())
+                                    .setSpecSource(live.getId()));
+                    if (Double.isFinite(t.usdPerHour()) && t.usdPerHour() > 0) {
+                        o.setOnDemand(io.cloudprovisioner.api.v1.Price.newBuilder().setUsdPerHour(t.usdPerHour())
+                                .setSource(live));
+                    }
+                    out.addOffers(o);
+                });
+                return out.build();
             }
             List<Offer> offers = new ArrayList<>(cat.provider(p).regions().get(region).sorted(false));
             offers.sort(Comparator.comparing(o -> o.type().name()));
