@@ -169,14 +169,24 @@ public class AwsAdapter implements ProviderAdapter {
                 throw AwsErrors.classify(e, "DescribeInstances", zoneSet);
             }
             // the waiter gave up: the instance ended in a failure state, or did not run within the timeout
-            Instance now = describe(region, id);
-            if (now.status() == InstanceStatus.TERMINATED) {
-                throw new ProviderException(Provider.AWS, ErrorClass.CAPACITY,
-                        zoneSet ? ErrorScope.ZONE : ErrorScope.REGION, "InstanceTerminatedOnLaunch",
-                        "EC2 instance " + id + " went to " + now.providerStatus() + " while launching");
+            software.amazon.awssdk.services.ec2.model.Instance now = call("DescribeInstances", zoneSet,
+                    () -> clients.ec2(region).describeInstances(b -> b.instanceIds(id))).reservations().stream()
+                    .flatMap(res -> res.instances().stream()).findFirst()
+                    .orElseThrow(() -> new ProviderException(Provider.AWS, ErrorClass.TRANSIENT, ErrorScope.REGION,
+                            "InvalidInstanceID.NotFound", "EC2 instance " + id + " vanished while launching", e));
+            String state = AwsConverter.stateName(now.state());
+            if (AwsConverter.status(state) == InstanceStatus.TERMINATED) {
+                String reason = now.stateReason() == null || now.stateReason().code() == null ? ""
+                        : now.stateReason().code();
+                ErrorClass c = reason.contains("Capacity") ? ErrorClass.CAPACITY
+                        : reason.contains("LimitExceeded") ? ErrorClass.QUOTA : ErrorClass.INVALID_REQUEST;
+                ErrorScope s = c == ErrorClass.CAPACITY ? zoneSet ? ErrorScope.ZONE : ErrorScope.REGION
+                        : c == ErrorClass.QUOTA ? ErrorScope.REGION : ErrorScope.REQUEST;
+                throw new ProviderException(Provider.AWS, c, s, reason, "EC2 instance " + id + " went to " + state
+                        + " while launching" + (reason.isEmpty() ? "" : " (" + reason + ")"));
             }
             throw new ProviderException(Provider.AWS, ErrorClass.TRANSIENT, ErrorScope.REGION, "WaiterTimeout",
-                    "EC2 instance " + id + " is " + now.providerStatus() + ", not running, after "
+                    "EC2 instance " + id + " is " + state + ", not running, after "
                             + settings.provisionTimeout().toSeconds() + " s; retry with the same client request id "
                             + "to wait for the same instance", e);
         }

@@ -135,6 +135,16 @@ public final class AwsStandIn implements StandIn {
         return calls().stream().filter(c -> c.operation().equals(action)).map(c -> parseForm(c.body())).toList();
     }
 
+    /**
+     * The next launched instance fails while pending: its first read shows it terminated with this state reason
+     * (e.g. Server.InsufficientInstanceCapacity, as EC2 reports a launch it could not place).
+     */
+    public void failNextLaunch(String stateReasonCode) {
+        synchronized (fake) {
+            fake.failNextLaunch = stateReasonCode;
+        }
+    }
+
     /** Forgets the recorded calls, violations and queued faults, keeping the account's resources. */
     public void clearRecorded() {
         calls.clear();
@@ -354,6 +364,7 @@ public final class AwsStandIn implements StandIn {
         Instant launched;
         String privateIp;
         String publicIp;
+        String failReason;
     }
 
     /** The account's EC2 resources (one account, every region). Guarded by its own monitor. */
@@ -377,6 +388,7 @@ public final class AwsStandIn implements StandIn {
         final Map<String, Inst> instances = new LinkedHashMap<>();
         final Map<String, String> tokens = new LinkedHashMap<>();
         final Map<String, Group> groups = new LinkedHashMap<>();
+        String failNextLaunch;
         int seq;
 
         void clear() {
@@ -629,6 +641,8 @@ public final class AwsStandIn implements StandIn {
             int n = instances.size() + 10;
             i.privateIp = "172.31." + (n / 250) + "." + (n % 250 + 4);
             i.publicIp = "203.0.113." + (n % 250 + 4);
+            i.failReason = failNextLaunch;
+            failNextLaunch = null;
             instances.put(i.id, i);
             if (token != null) {
                 tokens.put(token, i.reservationId);
@@ -691,6 +705,11 @@ public final class AwsStandIn implements StandIn {
             if (i.spot) {
                 b.append(el("instanceLifecycle", "spot")).append(el("spotInstanceRequestId", "sir-" + i.id.substring(2, 10)));
             }
+            if (i.failReason != null && i.state.equals("terminated")) {
+                b.append("<stateReason>").append(el("code", i.failReason))
+                        .append(el("message", i.failReason + ": the instance could not be launched."))
+                        .append("</stateReason>");
+            }
             b.append(el("virtualizationType", "hvm")).append(el("clientToken", i.clientToken == null ? ""
                     : i.clientToken)).append(tagSet(i.tags)).append(el("hypervisor", "xen"))
                     .append("<enclaveOptions>").append(el("enabled", i.enclave)).append("</enclaveOptions>");
@@ -745,7 +764,9 @@ public final class AwsStandIn implements StandIn {
         /** Every read moves an instance one step along pending → running and shutting-down → terminated. */
         static void advance(Inst i) {
             if (i.state.equals("pending")) {
-                if (i.reads++ >= 1) {
+                if (i.failReason != null) {
+                    i.state = "terminated";
+                } else if (i.reads++ >= 1) {
                     i.state = "running";
                 }
             } else if (i.state.equals("shutting-down")) {

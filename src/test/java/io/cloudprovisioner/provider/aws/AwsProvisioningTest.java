@@ -388,6 +388,17 @@ public class AwsProvisioningTest {
     }
 
     @Test
+    void anInstanceTerminatedWhileLaunchingIsCapacityForTheZone() {
+        ec2.failNextLaunch("Server.InsufficientInstanceCapacity");
+        StatusRuntimeException e = expect(Status.Code.RESOURCE_EXHAUSTED,
+                () -> api.provisionInstance(request("m6i.large", "us-east-1d", "aws-cap-3").build()));
+        assertError(e, "CAPACITY", "ZONE", "Server.InsufficientInstanceCapacity");
+        assertEquals(List.of("RunInstances", "DescribeInstances", "DescribeInstances"), operations().stream()
+                .filter(o -> o.equals("RunInstances") || o.equals("DescribeInstances")).toList(),
+                "the waiter stops at the failure state, then one read for the reason");
+    }
+
+    @Test
     void quotaIsResourceExhaustedForTheRegion() {
         ec2.faults().inject("RunInstances", Fault.QUOTA, 1);
         StatusRuntimeException e = expect(Status.Code.RESOURCE_EXHAUSTED,
