@@ -66,8 +66,34 @@ public class AwsProvisioningTest {
     @Inject
     AwsAdapter adapter;
 
+    /** Every log record written while a test runs, to prove the fake secret never reaches a log. */
+    final List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            logged.add(r.getLoggerName() + " " + r.getMessage() + " " + java.util.Arrays.toString(r.getParameters())
+                    + " " + (r.getThrown() == null ? "" : stackTrace(r.getThrown())));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    static String stackTrace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
     @BeforeEach
     void open() {
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger.getLogger("").addHandler(capture);
         channel = GrpcTestSupport.channel();
         api = ProvisioningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         ec2 = AwsStandInResource.standIn();
@@ -77,8 +103,13 @@ public class AwsProvisioningTest {
 
     @AfterEach
     void close() throws InterruptedException {
+        java.util.logging.Logger.getLogger("").removeHandler(capture);
         try {
             assertEquals(List.of(), ec2.specViolations(), "requests that break the EC2 model");
+            synchronized (logged) {
+                assertTrue(logged.stream().noneMatch(l -> l.contains(AwsStandInResource.SECRET_ACCESS_KEY)),
+                        "the secret reached a log line");
+            }
         } finally {
             GrpcTestSupport.close(channel);
         }
@@ -152,6 +183,9 @@ public class AwsProvisioningTest {
                 "aws-e2e-1"), i.getLabelsMap());
         assertEquals("aws-e2e-1", i.getClientRequestId());
         assertFalse(i.getSpot());
+        synchronized (logged) {
+            assertTrue(logged.stream().anyMatch(l -> l.contains("EC2 RunInstances")), "log capture works");
+        }
         // the type's architecture, the newest matching image, the security group (found or created, opened), the
         // launch, then the waiter: pending on its first read, running on the second
         assertEquals(List.of("DescribeInstanceTypes", "DescribeImages", "DescribeSecurityGroups",
