@@ -1,0 +1,98 @@
+package io.cloudprovisioner.provider.aws;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settings of the AWS EC2 adapter ({@code cloudprovisioner.aws.*}). Credentials are not here: they come from
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN) or the SDK's default chain, see {@link AwsClients}.
+ */
+@ConfigMapping(prefix = "cloudprovisioner.aws")
+public interface AwsSettings {
+    /** EC2 endpoint override (an EC2-compatible API or a test stand-in); empty = the real regional endpoint. */
+    Optional<URI> endpoint();
+
+    /**
+     * Regions listed when ListInstances names no region. Empty = only regions passed explicitly are ever asked
+     * (listing every catalog region would be dozens of calls).
+     */
+    Optional<List<String>> regions();
+
+    /**
+     * Explicit AMIs as {@code region=ami-id} entries (comma-separated); a region listed here skips the owner /
+     * name-filter lookup.
+     */
+    Optional<List<String>> amis();
+
+    /** Owner (account id or alias) of the image looked up with DescribeImages; default Canonical. */
+    @WithDefault("099720109477")
+    String imageOwner();
+
+    /**
+     * Name filter (DescribeImages "name", wildcards allowed) of the image; {arch} is replaced by the instance type's
+     * architecture as Ubuntu names it (amd64 / arm64). The newest match by CreationDate wins.
+     */
+    @WithDefault("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-{arch}-server-*")
+    String imageNameFilter();
+
+    /** EC2 key pair name installed on instances; empty = none. */
+    Optional<String> keyName();
+
+    /** Name of the security group created once per region (tagged managed-by) and attached to every instance. */
+    @WithDefault("cloud-provisioner")
+    String securityGroupName();
+
+    /** VPC for the security group; empty = the region's default VPC. */
+    Optional<String> vpcId();
+
+    /** Subnet to launch into; empty = the default subnet of the zone / default VPC. */
+    Optional<String> subnetId();
+
+    /** EBS volume type of the root volume. */
+    @WithDefault("gp3")
+    String rootVolumeType();
+
+    /** TCP connect timeout of the HTTP client. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Socket read timeout of the HTTP client. */
+    @WithDefault("30s")
+    Duration readTimeout();
+
+    /** Timeout of one HTTP attempt of an API call. */
+    @WithDefault("30s")
+    Duration apiCallAttemptTimeout();
+
+    /** Timeout of one API call including its retries. */
+    @WithDefault("90s")
+    Duration apiCallTimeout();
+
+    /** Attempts per API call (first try included) of the SDK's standard retry strategy. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Base delay of the retry backoff for transient errors (exponential, full jitter). */
+    @WithDefault("100ms")
+    Duration retryBaseDelay();
+
+    /** Base delay of the retry backoff for throttling errors (exponential, full jitter). */
+    @WithDefault("1s")
+    Duration throttleBaseDelay();
+
+    /** Upper bound of any retry backoff delay. */
+    @WithDefault("20s")
+    Duration retryMaxDelay();
+
+    /** How long provisioning waits (SDK waiter) for the instance to reach running. */
+    @WithDefault("5m")
+    Duration provisionTimeout();
+
+    /** Interval between the waiter's DescribeInstances polls. */
+    @WithDefault("5s")
+    Duration pollInterval();
+}
