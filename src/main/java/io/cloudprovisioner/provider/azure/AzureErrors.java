@@ -5,6 +5,8 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
+import com.azure.identity.CredentialUnavailableException;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
@@ -64,7 +66,16 @@ public final class AzureErrors {
                 return of(status, v == null ? "" : v.getCode(), v == null ? me.getMessage() : v.getMessage(), t,
                         secrets);
             }
-            if (c instanceof ClientAuthenticationException) {
+            if (c instanceof MsalServiceException mse) {
+                int status = mse.statusCode() == null ? 0 : mse.statusCode();
+                if (status == 429 || status >= 500) {
+                    return of(status, "", "Entra ID token endpoint answered " + status, t, secrets);
+                }
+                return new ProviderException(Provider.AZURE, ErrorClass.AUTH, ErrorScope.PROVIDER,
+                        mse.errorCode() == null || mse.errorCode().isBlank() ? "ClientAuthenticationFailed"
+                                : mse.errorCode(), "Entra ID refused the service principal's credentials", t);
+            }
+            if (c instanceof ClientAuthenticationException || c instanceof CredentialUnavailableException) {
                 // The token request failed; the Entra ID message is not passed on (it may quote request details).
                 return new ProviderException(Provider.AZURE, ErrorClass.AUTH, ErrorScope.PROVIDER,
                         "ClientAuthenticationFailed", "Entra ID refused the service principal's credentials", t);
