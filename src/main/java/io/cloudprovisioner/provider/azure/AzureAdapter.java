@@ -68,7 +68,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -590,9 +589,5 @@ public class AzureAdapter implements ProviderAdapter {
         boolean expired() {
             return !Instant.now().isBefore(end);
         }
-    }
-
-    static Map<String, String> copy(Map<String, String> m) {
-        return new LinkedHashMap<>(m);
     }
 }
