@@ -167,11 +167,13 @@ public class AzureAdapter implements ProviderAdapter {
         Map<String, String> tags = ManagedLabels.forRequest(r.clientRequestId(), r.labels());
 
         Optional<VirtualMachineInner> existing = getVm(c, rg, vmName);
-        if (existing.isPresent()) {
+        if (existing.isPresent() && !"Failed".equalsIgnoreCase(existing.get().provisioningState())) {
             // The same request id was already provisioned (or is in progress): return it, never create twice.
             LOG.infof("azure: %s exists for request %s, not creating again", vmName, r.clientRequestId());
             return waitRunning(c, rg, vmName, location, deadline);
         }
+        // Absent, or left Failed by an earlier attempt (e.g. AllocationFailed): the same PUTs again (same names),
+        // which is how ARM retries a failed VM in place.
         c.resources().getResourceGroups().createOrUpdate(rg, new ResourceGroupInner().withLocation(location)
                 .withTags(Map.of(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE)));
         String subnetId = ensureNetwork(c, rg, location, deadline);
@@ -323,9 +325,14 @@ public class AzureAdapter implements ProviderAdapter {
         for (long i = 0; i < maxPolls; i++) {
             VirtualMachineInstanceViewInner view = c.compute().getVirtualMachines().instanceView(rg, vmName);
             AzureConverter.State st = AzureConverter.state(view.statuses(), null);
-            if (st.status() == InstanceStatus.RUNNING || st.status() == InstanceStatus.UNKNOWN
-                    && st.providerStatus().toLowerCase(Locale.ROOT).startsWith("provisioningstate/failed")) {
+            if (st.status() == InstanceStatus.RUNNING) {
                 break;
+            }
+            if (st.providerStatus().toLowerCase(Locale.ROOT).startsWith("provisioningstate/failed")) {
+                // "ProvisioningState/failed/<ARM code>": classify the code like any other ARM error.
+                String[] parts = st.providerStatus().split("/", 3);
+                throw AzureErrors.of(0, parts.length > 2 ? parts[2] : "ProvisioningFailed",
+                        vmName + " provisioning failed", null, secret());
             }
             if (deadline.expired()) {
                 throw new ProviderException(Provider.AZURE, ErrorClass.TRANSIENT, ErrorScope.REGION,

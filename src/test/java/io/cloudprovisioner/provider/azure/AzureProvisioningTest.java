@@ -385,6 +385,13 @@ public class AzureProvisioningTest {
                 () -> api.provisionInstance(request("az-alloc", "Standard_B2s").build()));
         assertInfo(e, "CAPACITY", "REGION", "AllocationFailed");
         assertTrue(e.getStatus().getDescription().contains("sufficient capacity"));
+        // The failed VM stays (as in Azure). Asked again with the same id, the same PUT retries it in place.
+        assertEquals(1, standIn.liveInstances());
+        ProvisionInstanceResponse retry = api.provisionInstance(request("az-alloc", "Standard_B2s").build());
+        assertEquals("cp-az-alloc-vm", retry.getInstance().getId());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_RUNNING, retry.getInstance().getStatus());
+        assertEquals(2, standIn.calls("virtualMachines.createOrUpdate").size());
+        assertEquals(1, standIn.liveInstances());
     }
 
     @Test
