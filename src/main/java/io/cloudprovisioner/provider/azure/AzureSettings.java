@@ -1,0 +1,115 @@
+package io.cloudprovisioner.provider.azure;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Azure adapter settings (prefix {@code cloudprovisioner.azure}). Credentials are NOT here: they come from
+ * AZURE_CLIENT_ID / AZURE_CLIENT_SECRET / AZURE_TENANT_ID / AZURE_SUBSCRIPTION_ID through ConfigLookup.
+ */
+@ConfigMapping(prefix = "cloudprovisioner.azure")
+public interface AzureSettings {
+    /** Azure Resource Manager base URL; empty = the public cloud (https://management.azure.com/). */
+    Optional<String> resourceManagerEndpoint();
+
+    /** Microsoft Entra ID authority host for the token request; empty = https://login.microsoftonline.com/. */
+    Optional<String> authorityHost();
+
+    /**
+     * Skip Entra ID instance discovery (needed for an authority host that is not a known Microsoft cloud, e.g. a
+     * sovereign or test authority). Defaults to true when {@link #authorityHost()} is set, else false.
+     */
+    Optional<Boolean> disableInstanceDiscovery();
+
+    /** PKCS#12 trust store with extra CA certificates for ARM and the authority (empty = JDK defaults). */
+    Optional<String> trustStore();
+
+    /** Password of {@link #trustStore()} (not a cloud secret; never logged). */
+    Optional<String> trustStorePassword();
+
+    /** Resource group name prefix: one group per location, named {@code <prefix>-<location>}. */
+    @WithDefault("cloudprovisioner")
+    String resourceGroupPrefix();
+
+    /** Address space of the per-location virtual network the adapter creates. */
+    @WithDefault("10.42.0.0/16")
+    String vnetAddressSpace();
+
+    /** Subnet prefix inside {@link #vnetAddressSpace()}. */
+    @WithDefault("10.42.0.0/24")
+    String subnetPrefix();
+
+    /** Image publisher. */
+    @WithDefault("Canonical")
+    String imagePublisher();
+
+    /** Image offer (default: Ubuntu 22.04 LTS). */
+    @WithDefault("0001-com-ubuntu-server-jammy")
+    String imageOffer();
+
+    /** Image SKU (default: Ubuntu 22.04 LTS, generation 2). */
+    @WithDefault("22_04-lts-gen2")
+    String imageSku();
+
+    /** Image version. */
+    @WithDefault("latest")
+    String imageVersion();
+
+    /** Image offer used when require_tee (a confidential-VM capable image). */
+    @WithDefault("0001-com-ubuntu-confidential-vm-jammy")
+    String teeImageOffer();
+
+    /** Image SKU used when require_tee. */
+    @WithDefault("22_04-lts-cvm")
+    String teeImageSku();
+
+    /** Confidential VM OS disk encryption: VMGuestStateOnly or DiskWithVMGuestState. */
+    @WithDefault("VMGuestStateOnly")
+    String teeDiskEncryptionType();
+
+    /** Spot eviction policy: Deallocate or Delete. */
+    @WithDefault("Deallocate")
+    String spotEvictionPolicy();
+
+    /** OS disk storage account type. */
+    @WithDefault("Premium_LRS")
+    String osDiskType();
+
+    /** Delete the per-location network security group on terminate when it is ours and no NIC uses it. */
+    @WithDefault("true")
+    boolean deleteUnusedSecurityGroup();
+
+    /** TCP connect timeout. */
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    /** Read / response timeout of one HTTP call. */
+    @WithDefault("60s")
+    Duration readTimeout();
+
+    /** Overall bound of one provision (all long-running operations and the wait for PowerState/running). */
+    @WithDefault("15m")
+    Duration provisionTimeout();
+
+    /** Overall bound of one terminate (all deletes). */
+    @WithDefault("15m")
+    Duration terminateTimeout();
+
+    /** Poll interval of long-running operations and of the wait for the running power state. */
+    @WithDefault("5s")
+    Duration pollInterval();
+
+    /** Retries of one HTTP call on 429 / 5xx / I/O errors (the SDK's retry policy; Retry-After honoured). */
+    @WithDefault("3")
+    int maxRetries();
+
+    /** Base delay of the exponential retry backoff. */
+    @WithDefault("800ms")
+    Duration retryBaseDelay();
+
+    /** Maximum delay of the retry backoff. */
+    @WithDefault("30s")
+    Duration retryMaxDelay();
+}
