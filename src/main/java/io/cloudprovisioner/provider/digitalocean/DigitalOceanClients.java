@@ -1,0 +1,201 @@
+package io.cloudprovisioner.provider.digitalocean;
+
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.provider.ConfigLookup;
+import io.cloudprovisioner.provider.ErrorClass;
+import io.cloudprovisioner.provider.ErrorScope;
+import io.cloudprovisioner.provider.ProviderException;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientResponseContext;
+import jakarta.ws.rs.client.ClientResponseFilter;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds and caches the DigitalOcean REST client (one: the API is global) from the settings and the token, and runs
+ * every call through {@link #call}: it waits (bounded) when the account's rate limit is used up, retries rate limits
+ * and - for idempotent calls only - transient errors, and classifies everything else once. The token is read through
+ * {@link ConfigLookup} only, sent as a bearer header by a headers factory, and never logged.
+ */
+@Singleton
+public class DigitalOceanClients {
+    private static final Logger LOG = Logger.getLogger(DigitalOceanClients.class);
+
+    private final DigitalOceanSettings settings;
+    private final ConfigLookup config;
+    private final RateLimit rateLimit = new RateLimit(Clock.systemUTC());
+    private volatile DigitalOceanApi api;
+    private volatile String token;
+
+    @Inject
+    public DigitalOceanClients(DigitalOceanSettings settings, Config config) {
+        this.settings = settings;
+        this.config = ConfigLookup.of(config);
+    }
+
+    /** The API client, built on first use. */
+    public DigitalOceanApi api() {
+        DigitalOceanApi a = api;
+        if (a == null) {
+            synchronized (this) {
+                if (api == null) {
+                    String t = token();
+                    api = QuarkusRestClientBuilder.newBuilder()
+                            .baseUri(settings.baseUrl())
+                            .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .clientHeadersFactory(new BearerHeaders(t))
+                            .register(new DigitalOceanErrors.Mapper(t))
+                            .register(rateLimit)
+                            .build(DigitalOceanApi.class);
+                }
+                a = api;
+            }
+        }
+        return a;
+    }
+
+    private String token() {
+        String t = token;
+        if (t == null) {
+            t = DigitalOceanDescriptor.ENV.stream().map(config::get).flatMap(java.util.Optional::stream).findFirst()
+                    .orElseThrow(() -> new ProviderException(Provider.DIGITALOCEAN, ErrorClass.AUTH,
+                            ErrorScope.PROVIDER, "no_token",
+                            "no DigitalOcean token configured (set DIGITALOCEAN_TOKEN, DO_API_TOKEN or DO_TOKEN)"));
+            token = t;
+        }
+        return t;
+    }
+
+    /**
+     * Runs one API call with the rate-limit gate, bounded retries and classification.
+     *
+     * @param idempotent whether a transient failure may be retried (reads, deletes); creates are retried only on
+     *     429, which DigitalOcean answers before doing anything
+     */
+    public <T> T call(String operation, boolean idempotent, Supplier<T> work) {
+        int max = Math.max(1, settings.maxAttempts());
+        for (int attempt = 1;; attempt++) {
+            rateLimit.await(settings.maxRetryWait());
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                ProviderException pe = DigitalOceanErrors.classify(e, token);
+                boolean again = attempt < max && pe.retryable()
+                        && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
+                Duration wait = pe instanceof DigitalOceanErrors.RateLimited rl ? rl.retryAfter()
+                        : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
+                if (!again || wait.compareTo(settings.maxRetryWait()) > 0) {
+                    throw pe;
+                }
+                LOG.debugf("DigitalOcean %s attempt %d/%d failed (%s %s), retrying in %d ms", operation, attempt,
+                        max, pe.errorClass(), pe.providerCode(), wait.toMillis());
+                sleep(wait);
+            }
+        }
+    }
+
+    /** Runs a call that returns nothing. */
+    public void run(String operation, boolean idempotent, Runnable work) {
+        call(operation, idempotent, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(0, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.TRANSIENT, ErrorScope.REQUEST,
+                    "interrupted", "interrupted while waiting for DigitalOcean");
+        }
+    }
+
+    /** Adds the bearer token; the factory holds the only reference besides this class and prints nothing. */
+    static final class BearerHeaders implements ClientHeadersFactory {
+        private final String token;
+
+        BearerHeaders(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public MultivaluedMap<String, String> update(MultivaluedMap<String, String> incoming,
+                MultivaluedMap<String, String> outgoing) {
+            MultivaluedMap<String, String> h = new MultivaluedHashMap<>();
+            h.putSingle("Authorization", "Bearer " + token);
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "BearerHeaders[***]";
+        }
+    }
+
+    /**
+     * DigitalOcean's ratelimit-remaining / ratelimit-reset headers, read from every answer. When nothing remains and
+     * the reset is near, the next call waits for it instead of hammering the API; when it is far, it fails fast.
+     */
+    static final class RateLimit implements ClientResponseFilter {
+        private final Clock clock;
+        private volatile long remaining = -1;
+        private volatile long resetEpochSecond;
+
+        RateLimit(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void filter(ClientRequestContext request, ClientResponseContext response) {
+            String rem = response.getHeaderString("ratelimit-remaining");
+            String reset = response.getHeaderString("ratelimit-reset");
+            try {
+                if (rem != null) {
+                    remaining = Long.parseLong(rem.trim());
+                }
+                if (reset != null) {
+                    resetEpochSecond = Long.parseLong(reset.trim());
+                }
+            } catch (NumberFormatException ignored) {
+                remaining = -1;
+            }
+        }
+
+        void await(Duration maxWait) {
+            if (remaining != 0) {
+                return;
+            }
+            Instant now = clock.instant();
+            Duration wait = Duration.ofSeconds(resetEpochSecond).minus(Duration.ofSeconds(now.getEpochSecond()));
+            if (wait.isNegative() || wait.isZero()) {
+                remaining = -1;
+                return;
+            }
+            if (wait.compareTo(maxWait) > 0) {
+                throw new DigitalOceanErrors.RateLimited("ratelimit_exhausted", "DigitalOcean API rate limit used up; "
+                        + "it resets in " + wait.toSeconds() + " s", wait);
+            }
+            LOG.debugf("DigitalOcean rate limit used up; waiting %d ms for its reset", wait.toMillis());
+            sleep(wait);
+            remaining = -1;
+        }
+
+        long remaining() {
+            return remaining;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.cloudprovisioner.provider.vultr;
+
+import io.cloudprovisioner.domain.Instance;
+import io.cloudprovisioner.domain.InstanceStatus;
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.provider.ErrorClass;
+import io.cloudprovisioner.provider.ErrorScope;
+import io.cloudprovisioner.provider.ManagedLabels;
+import io.cloudprovisioner.provider.NetworkSettings;
+import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProvisionRequest;
+import io.cloudprovisioner.provider.vultr.dto.FirewallGroup;
+import io.cloudprovisioner.provider.vultr.dto.InstanceCreate;
+import io.cloudprovisioner.provider.vultr.dto.Meta;
+import io.cloudprovisioner.provider.vultr.dto.Plan;
+import io.cloudprovisioner.provider.vultr.dto.SshKey;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Vultr instances through the official REST API v2. Idempotent by tag: before creating, the instances tagged with the
+ * request's tag are looked up and the existing one is returned. New instances get the firewall group built from
+ * {@link NetworkSettings} (created once, found by its description).
+ */
+@Singleton
+public class VultrAdapter implements ProviderAdapter {
+    private static final Logger LOG = Logger.getLogger(VultrAdapter.class);
+    /** Upper bound of pages read by one listing. */
+    static final int MAX_PAGES = 50;
+
+    private final VultrClients clients;
+    private final VultrSettings settings;
+    private final NetworkSettings network;
+    private volatile String firewallGroupId;
+    private volatile String registeredKeyId;
+
+    @Inject
+    public VultrAdapter(VultrClients clients, VultrSettings settings, NetworkSettings network) {
+        this.clients = clients;
+        this.settings = settings;
+        this.network = network;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.VULTR;
+    }
+
+    /** Forgets the cached firewall group and key ids (they are looked up again); for tests. */
+    void forgetCachedIds() {
+        firewallGroupId = null;
+        registeredKeyId = null;
+    }
+
+    @Override
+    public Instance provision(ProvisionRequest request) {
+        if (request.requireTee()) {
+            throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+                    "tee_unsupported", "Vultr offers no confidential-computing instances");
+        }
+        if (request.spot()) {
+            throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+                    "spot_unsupported", "Vultr has no spot / preemptible instances");
+        }
+        String requestTag = ManagedLabels.requestTag(request.clientRequestId());
+        VultrApi api = clients.api();
+        Optional<io.cloudprovisioner.provider.vultr.dto.Instance> existing = listByTag(requestTag).stream()
+                .findFirst();
+        String id;
+        if (existing.isPresent()) {
+            id = existing.get().id();
+            LOG.infof("Vultr instance %s already exists for request %s", id, request.clientRequestId());
+        } else {
+            String name = name(request.clientRequestId());
+            InstanceCreate body = new InstanceCreate(request.region(), request.instanceType(), settings.osId(), name,
+                    name, sshKeys(), VultrConverter.tags(ManagedLabels.forRequest(request.clientRequestId(),
+                            request.labels())), ensureFirewallGroup(), settings.userData()
+                                    .map(u -> Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)))
+                                    .orElse(null));
+            id = clients.call("instances.create", false, () -> api.createInstance(body)).instance().id();
+            LOG.infof("Vultr instance %s created (%s in %s) for request %s", id, request.instanceType(),
+                    request.region(), request.clientRequestId());
+        }
+        return waitActive(id);
+    }
+
+    /** Reads the instance every poll interval until it is active and running, bounded by the provision timeout. */
+    Instance waitActive(String id) {
+        VultrApi api = clients.api();
+        long deadline = System.nanoTime() + settings.provisionTimeout().toNanos();
+        long interval = Math.max(1, settings.pollInterval().toMillis());
+        long maxPolls = settings.provisionTimeout().toMillis() / interval + 2;
+        Instance last = null;
+        for (long poll = 0; poll < maxPolls; poll++) {
+            last = VultrConverter.toInstance(clients.call("instances.get", true, () -> api.getInstance(id))
+                    .instance());
+            if (last.status() == InstanceStatus.RUNNING) {
+                return last;
+            }
+            if (System.nanoTime() + interval * 1_000_000L > deadline) {
+                break;
+            }
+            VultrClients.sleep(Duration.ofMillis(interval));
+        }
+        throw new ProviderException(Provider.VULTR, ErrorClass.TRANSIENT, ErrorScope.REQUEST,
+                last == null ? "timeout" : last.providerStatus(), "instance " + id + " not running after "
+                        + settings.provisionTimeout().toSeconds() + " s; provisioning again with the same "
+                        + "client_request_id returns it");
+    }
+
+    @Override
+    public Instance terminate(String region, String instanceId) {
+        VultrApi api = clients.api();
+        try {
+            clients.run("instances.delete", true, () -> api.deleteInstance(instanceId));
+            LOG.infof("Vultr instance %s deleted", instanceId);
+        } catch (ProviderException e) {
+            if (e.errorClass() != ErrorClass.NOT_FOUND) {
+                throw e;
+            }
+        }
+        return new Instance(instanceId, Provider.VULTR, "", region, "", "", "", InstanceStatus.TERMINATED,
+                "deleted", null, null, false, "");
+    }
+
+    @Override
+    public Instance describe(String region, String instanceId) {
+        VultrApi api = clients.api();
+        return VultrConverter.toInstance(clients.call("instances.get", true, () -> api.getInstance(instanceId))
+                .instance());
+    }
+
+    @Override
+    public List<Instance> listManaged(String region) {
+        return listByTag(ManagedLabels.managedTag()).stream().map(VultrConverter::toInstance)
+                .filter(i -> region == null || region.isEmpty() || region.equals(i.region())).toList();
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        VultrApi api = clients.api();
+        List<Plan> plans = pages(cursor -> clients.call("plans.list", true,
+                () -> api.listPlans(settings.pageSize(), cursor)), p -> new PageOf<>(p.plans(), p.meta()));
+        return plans.stream()
+                .filter(p -> region == null || region.isEmpty()
+                        || (p.locations() != null && p.locations().contains(region)))
+                .map(VultrConverter::toType).toList();
+    }
+
+    private List<io.cloudprovisioner.provider.vultr.dto.Instance> listByTag(String tag) {
+        VultrApi api = clients.api();
+        return pages(cursor -> clients.call("instances.list", true, () -> api.listInstances(tag, settings.pageSize(),
+                cursor)), p -> new PageOf<>(p.instances(), p.meta()));
+    }
+
+    /** The firewall group for the configured ingress; created with its rules once, found by description. */
+    String ensureFirewallGroup() {
+        if (!settings.firewall() || network.ingressPorts().isEmpty()) {
+            return null;
+        }
+        if (firewallGroupId != null) {
+            return firewallGroupId;
+        }
+        synchronized (this) {
+            if (firewallGroupId != null) {
+                return firewallGroupId;
+            }
+            VultrApi api = clients.api();
+            String name = firewallName();
+            List<FirewallGroup> all = pages(cursor -> clients.call("firewalls.list", true,
+                    () -> api.listFirewallGroups(settings.pageSize(), cursor)),
+                    p -> new PageOf<>(p.firewallGroups(), p.meta()));
+            Optional<FirewallGroup> found = all.stream().filter(f -> name.equals(f.description())).findFirst();
+            if (found.isPresent()) {
+                firewallGroupId = found.get().id();
+                return firewallGroupId;
+            }
+            String groupId = clients.call("firewalls.create", false,
+                    () -> api.createFirewallGroup(new FirewallGroup(null, name))).firewallGroup().id();
+            for (int port : network.ingressPorts()) {
+                for (String cidr : network.ingressCidrs()) {
+                    String[] parts = cidr.split("/", 2);
+                    boolean v6 = parts[0].contains(":");
+                    int size = parts.length == 2 ? Integer.parseInt(parts[1]) : (v6 ? 128 : 32);
+                    FirewallGroup.Rule rule = new FirewallGroup.Rule(null, v6 ? "v6" : "v4", "tcp", parts[0], size,
+                            Integer.toString(port), "cloud-provisioner ingress");
+                    clients.call("firewallRules.create", false, () -> api.createFirewallRule(groupId, rule));
+                }
+            }
+            firewallGroupId = groupId;
+            LOG.infof("Vultr firewall group %s (%s) created", name, groupId);
+            return groupId;
+        }
+    }
+
+    /** Description: the configured prefix plus a hash of the rules, so changed rules get their own group. */
+    String firewallName() {
+        String rules = network.ingressPorts() + "|" + network.ingressCidrs();
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(rules.getBytes(StandardCharsets.UTF_8));
+            return settings.firewallName() + "-" + HexFormat.of().formatHex(h, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Configured key ids plus the registered public key, if any. */
+    List<String> sshKeys() {
+        List<String> keys = new ArrayList<>(settings.sshKeys().orElse(List.of()));
+        Optional<String> pub = network.sshPublicKey().filter(s -> !s.isBlank());
+        if (pub.isPresent() && settings.registerSshKey()) {
+            keys.add(registeredKey(pub.get().strip()));
+        }
+        return keys.isEmpty() ? null : keys;
+    }
+
+    private synchronized String registeredKey(String publicKey) {
+        if (registeredKeyId != null) {
+            return registeredKeyId;
+        }
+        VultrApi api = clients.api();
+        List<SshKey> all = pages(cursor -> clients.call("sshKeys.list", true,
+                () -> api.listSshKeys(settings.pageSize(), cursor)), p -> new PageOf<>(p.sshKeys(), p.meta()));
+        Optional<SshKey> found = all.stream().filter(k -> settings.sshKeyName().equals(k.name())
+                || publicKey.equals(k.sshKey() == null ? null : k.sshKey().strip())).findFirst();
+        SshKey key = found.orElseGet(() -> clients.call("sshKeys.create", false,
+                () -> api.createSshKey(new SshKey(null, settings.sshKeyName(), publicKey))).sshKey());
+        registeredKeyId = key.id();
+        return key.id();
+    }
+
+    /** Label and host name: prefix-requestid in lower-case letters, digits and '-'. */
+    String name(String requestId) {
+        String s = (settings.namePrefix() + "-" + requestId).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+        return s.isEmpty() ? "cp" : s.substring(0, Math.min(s.length(), 63));
+    }
+
+    private record PageOf<T>(List<T> items, Meta meta) {
+    }
+
+    private static <P, T> List<T> pages(Function<String, P> fetch, Function<P, PageOf<T>> view) {
+        List<T> out = new ArrayList<>();
+        String cursor = null;
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            PageOf<T> p = view.apply(fetch.apply(cursor));
+            if (p.items() != null) {
+                out.addAll(p.items());
+            }
+            cursor = Meta.next(p.meta());
+            if (cursor == null || p.items() == null || p.items().isEmpty()) {
+                return out;
+            }
+        }
+        LOG.warnf("Vultr listing stopped after %d pages", MAX_PAGES);
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package io.cloudprovisioner.provider.vultr;
+
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.provider.ConfigLookup;
+import io.cloudprovisioner.provider.ErrorClass;
+import io.cloudprovisioner.provider.ErrorScope;
+import io.cloudprovisioner.provider.ProviderException;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientResponseContext;
+import jakarta.ws.rs.client.ClientResponseFilter;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds and caches the Vultr REST client (one: the API is global) from the settings and the API key, and runs
+ * every call through {@link #call}: it waits (bounded) when the account's rate limit is used up, retries rate limits
+ * and - for idempotent calls only - transient errors, and classifies everything else once. The key is read through
+ * {@link ConfigLookup} only, sent as a bearer header by a headers factory, and never logged.
+ */
+@Singleton
+public class VultrClients {
+    private static final Logger LOG = Logger.getLogger(VultrClients.class);
+
+    private final VultrSettings settings;
+    private final ConfigLookup config;
+    private final RateLimit rateLimit = new RateLimit(Clock.systemUTC());
+    private volatile VultrApi api;
+    private volatile String token;
+
+    @Inject
+    public VultrClients(VultrSettings settings, Config config) {
+        this.settings = settings;
+        this.config = ConfigLookup.of(config);
+    }
+
+    /** The API client, built on first use. */
+    public VultrApi api() {
+        VultrApi a = api;
+        if (a == null) {
+            synchronized (this) {
+                if (api == null) {
+                    String t = token();
+                    api = QuarkusRestClientBuilder.newBuilder()
+                            .baseUri(settings.baseUrl())
+                            .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .clientHeadersFactory(new BearerHeaders(t))
+                            .register(new VultrErrors.Mapper(t))
+                            .register(rateLimit)
+                            .build(VultrApi.class);
+                }
+                a = api;
+            }
+        }
+        return a;
+    }
+
+    private String token() {
+        String t = token;
+        if (t == null) {
+            t = VultrDescriptor.ENV.stream().map(config::get).flatMap(java.util.Optional::stream).findFirst()
+                    .orElseThrow(() -> new ProviderException(Provider.VULTR, ErrorClass.AUTH,
+                            ErrorScope.PROVIDER, "no_api_key", "no Vultr API key configured (set VULTR_API_KEY)"));
+            token = t;
+        }
+        return t;
+    }
+
+    /**
+     * Runs one API call with the rate-limit gate, bounded retries and classification.
+     *
+     * @param idempotent whether a transient failure may be retried (reads, deletes); creates are retried only on
+     *     429, which Vultr answers before doing anything
+     */
+    public <T> T call(String operation, boolean idempotent, Supplier<T> work) {
+        int max = Math.max(1, settings.maxAttempts());
+        for (int attempt = 1;; attempt++) {
+            rateLimit.await(settings.maxRetryWait());
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                ProviderException pe = VultrErrors.classify(e, token);
+                boolean again = attempt < max && pe.retryable()
+                        && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
+                Duration wait = pe instanceof VultrErrors.RateLimited rl ? rl.retryAfter()
+                        : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
+                if (!again || wait.compareTo(settings.maxRetryWait()) > 0) {
+                    throw pe;
+                }
+                LOG.debugf("Vultr %s attempt %d/%d failed (%s %s), retrying in %d ms", operation, attempt,
+                        max, pe.errorClass(), pe.providerCode(), wait.toMillis());
+                sleep(wait);
+            }
+        }
+    }
+
+    /** Runs a call that returns nothing. */
+    public void run(String operation, boolean idempotent, Runnable work) {
+        call(operation, idempotent, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(0, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException(Provider.VULTR, ErrorClass.TRANSIENT, ErrorScope.REQUEST,
+                    "interrupted", "interrupted while waiting for Vultr");
+        }
+    }
+
+    /** Adds the bearer token; the factory holds the only reference besides this class and prints nothing. */
+    static final class BearerHeaders implements ClientHeadersFactory {
+        private final String token;
+
+        BearerHeaders(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public MultivaluedMap<String, String> update(MultivaluedMap<String, String> incoming,
+                MultivaluedMap<String, String> outgoing) {
+            MultivaluedMap<String, String> h = new MultivaluedHashMap<>();
+            h.putSingle("Authorization", "Bearer " + token);
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "BearerHeaders[***]";
+        }
+    }
+
+    /**
+     * Vultr sends no remaining-quota headers; a 429's retry-after sets a not-before time. Until then the next call
+     * waits (bounded) instead of hammering the API; when the wait is too long, it fails fast.
+     */
+    static final class RateLimit implements ClientResponseFilter {
+        private final Clock clock;
+        private volatile Instant notBefore = Instant.EPOCH;
+
+        RateLimit(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void filter(ClientRequestContext request, ClientResponseContext response) {
+            if (response.getStatus() == 429) {
+                Duration wait = VultrErrors.retryAfter(response::getHeaderString, clock).orElse(Duration.ofSeconds(1));
+                notBefore = clock.instant().plus(wait);
+            }
+        }
+
+        void await(Duration maxWait) {
+            Duration wait = Duration.between(clock.instant(), notBefore);
+            if (wait.isNegative() || wait.isZero()) {
+                return;
+            }
+            if (wait.compareTo(maxWait) > 0) {
+                throw new VultrErrors.RateLimited("rate_limited", "Vultr API rate limit hit; retry after "
+                        + Math.max(1, wait.toSeconds()) + " s", wait);
+            }
+            LOG.debugf("Vultr rate limit hit; waiting %d ms", wait.toMillis());
+            sleep(wait);
+        }
+    }
+}
