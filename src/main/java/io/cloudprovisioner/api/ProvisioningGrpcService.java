@@ -109,7 +109,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
             v.throwIfInvalid();
 
             List<ProvisionAttempt> attempts = new ArrayList<>();
-            Offer offer;
+            Offer offer = null;
             if (p == null) {
                 SelectionResult r = selector.select(spec, prefs, 1, request.hasPreferences() ? "request"
                         : settings.preferencesSource());
@@ -123,9 +123,16 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 offer = c.offer();
                 p = offer.type().provider();
                 region = offer.region();
-            } else if (type == null) {
+            }
+            boolean tee = spec != null && spec.requireTee();
+            if (tee && !cat.provider(p).hasTee()) {
+                throw ApiErrors.failedPrecondition(p.displayName() + " offers no confidential-computing instance type",
+                        "TEE_UNSUPPORTED", List.of(ApiErrors.precondition("TEE", "provider/" + p.id(),
+                                "require_tee needs AWS, GCP or Azure")), Map.of("provider", p.id()));
+            }
+            if (offer == null && type == null) {
                 offer = mapOrThrow(cat, p, region, spec);
-            } else {
+            } else if (offer == null) {
                 offer = cat.provider(p).regions().get(region).offer(type);
                 Constraint failed = offer == null || spec == null ? null
                         : InstanceTypeMapper.check(offer, spec.withSpot(false), EXPLICIT_TYPE_POLICY, false);
@@ -135,12 +142,6 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 }
             }
             String typeName = offer != null ? offer.type().name() : type;
-            boolean tee = spec != null && spec.requireTee();
-            if (tee && !cat.provider(p).hasTee()) {
-                throw ApiErrors.failedPrecondition(p.displayName() + " offers no confidential-computing instance type",
-                        "TEE_UNSUPPORTED", List.of(ApiErrors.precondition("TEE", "provider/" + p.id(),
-                                "require_tee needs AWS, GCP or Azure")), Map.of("provider", p.id()));
-            }
             boolean spot = spec != null && spec.allowSpot() && prefs.spotAllowed()
                     && providers.descriptor(p).spotCapacity() && spec.qos().slaTarget() == 0;
             ProviderAdapter adapter = adapterFor(p);

@@ -351,10 +351,11 @@ public class DigitalOceanProvisioningTest {
 
     @Test
     void teeIsRefusedBeforeAnyCallAndSpotNeverReachesDigitalOcean() {
-        StatusRuntimeException tee = expect(Status.Code.INVALID_ARGUMENT, () -> api.provisionInstance(
+        StatusRuntimeException tee = expect(Status.Code.FAILED_PRECONDITION, () -> api.provisionInstance(
                 request("tee-1").setSpec(ResourceSpec.newBuilder().setCpu(1).setMemoryGb(1).setStorageGb(10)
                         .setRequireTee(true)).build()));
-        assertTrue(tee.getStatus().getDescription().contains("tee"), tee.getStatus().getDescription());
+        assertTrue(tee.getStatus().getDescription().contains("confidential-computing"),
+                tee.getStatus().getDescription());
         // The adapter refuses it too, should it ever be asked.
         ProviderException direct = assertThrows(ProviderException.class, () -> adapter.provision(
                 new ProvisionRequest(SIZE, REGION, "", true, false, "tee-2", Map.of(), 10)));
