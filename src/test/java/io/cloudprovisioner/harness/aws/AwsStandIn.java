@@ -378,13 +378,34 @@ public final class AwsStandIn implements StandIn {
                         CANONICAL, "arm64", "2026-10-01T11:00:00.000Z", "/dev/sda1"),
                 new Image("ami-0cc00000000000001", "al2023-ami-2023.6-kernel-6.1-x86_64", "137112412989", "x86_64",
                         "2026-11-01T10:00:00.000Z", "/dev/xvda"));
-        final List<Type> types = List.of(
-                new Type("c6a.large", "x86_64", 2, 4096, 0, null, false, true),
-                new Type("g5.xlarge", "x86_64", 4, 16384, 1, "A10G", true, false),
-                new Type("m5.large", "x86_64", 2, 8192, 0, null, false, false),
-                new Type("m6i.large", "x86_64", 2, 8192, 0, null, false, false),
-                new Type("m7g.large", "arm64", 2, 8192, 0, null, true, false),
-                new Type("t3.micro", "x86_64", 2, 1024, 0, null, false, false));
+        /**
+         * Every EC2 type of the bundled catalog (moto's DescribeInstanceTypes dump, i.e. what EC2 itself answers),
+         * with a few hand-written entries on top whose traits the tests rely on.
+         */
+        final List<Type> types = types();
+
+        static List<Type> types() {
+            Map<String, Type> byName = new java.util.TreeMap<>();
+            for (var t : io.cloudprovisioner.catalog.CatalogLoader.loadBundled()
+                    .provider(io.cloudprovisioner.domain.Provider.AWS).types().values()) {
+                byName.put(t.name(), new Type(t.name(), t.architecture() == io.cloudprovisioner.domain.Architecture.ARM64
+                        ? "arm64" : "x86_64", (int) t.vcpus(), Math.round(t.memoryGib() * 1024), t.gpuCount(),
+                        t.gpuCount() > 0 ? t.gpuModel() : null,
+                        t.tee().contains(io.cloudprovisioner.domain.TeeTechnology.NITRO_ENCLAVES),
+                        t.tee().contains(io.cloudprovisioner.domain.TeeTechnology.AMD_SEV_SNP)));
+            }
+            for (Type t : List.of(
+                    new Type("c6a.large", "x86_64", 2, 4096, 0, null, false, true),
+                    new Type("g5.xlarge", "x86_64", 4, 16384, 1, "A10G", true, false),
+                    new Type("m5.large", "x86_64", 2, 8192, 0, null, false, false),
+                    new Type("m6i.large", "x86_64", 2, 8192, 0, null, false, false),
+                    new Type("m7g.large", "arm64", 2, 8192, 0, null, true, false),
+                    new Type("t3.micro", "x86_64", 2, 1024, 0, null, false, false))) {
+                byName.put(t.name(), t);
+            }
+            return List.copyOf(byName.values());
+        }
+
         final Map<String, Inst> instances = new LinkedHashMap<>();
         final Map<String, String> tokens = new LinkedHashMap<>();
         final Map<String, Group> groups = new LinkedHashMap<>();
@@ -470,7 +491,7 @@ public final class AwsStandIn implements StandIn {
             }
             List<Type> all = types.stream().filter(t -> wanted.isEmpty() || wanted.contains(t.name())).toList();
             int start = f.containsKey("NextToken") ? Integer.parseInt(f.get("NextToken").substring(4)) : 0;
-            int page = Math.min(Integer.parseInt(f.getOrDefault("MaxResults", "100")), 4);
+            int page = Math.min(Integer.parseInt(f.getOrDefault("MaxResults", "100")), 100);
             int end = Math.min(all.size(), start + page);
             StringBuilder b = new StringBuilder("<instanceTypeSet>");
             for (Type t : all.subList(start, end)) {
