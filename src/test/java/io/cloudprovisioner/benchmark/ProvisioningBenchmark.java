@@ -333,6 +333,7 @@ public final class ProvisioningBenchmark {
         prober.setDaemon(true);
 
         long cpu0 = serverCpuNanos(pid);
+        int calls0 = standIn.calls().size();
         prober.start();
         Thread.sleep(200); // a few health samples before the load, as a baseline in the log
         long start = System.nanoTime();
@@ -385,6 +386,12 @@ public final class ProvisioningBenchmark {
         loading.set(false);
         prober.join(10_000);
         double cores = (serverCpuNanos(pid) - cpu0) / (double) wall;
+        Map<String, Integer> ops = new TreeMap<>();
+        List<RecordedCall> received = standIn.calls();
+        for (RecordedCall c : received.subList(Math.min(calls0, received.size()), received.size())) {
+            ops.merge(c.operation(), 1, Integer::sum);
+        }
+        System.out.println("stand-in received during the load: " + ops);
         if (!all) {
             System.out.println("WARNING: " + done.getCount() + " calls neither completed nor failed within the bound");
         }
@@ -478,9 +485,16 @@ public final class ProvisioningBenchmark {
         ProvisioningServiceGrpc.ProvisioningServiceBlockingStub stub = ProvisioningServiceGrpc.newBlockingStub(ch);
         String token = "";
         for (int page = 0; page < 100; page++) {
-            ListInstancesResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).listInstances(ListInstancesRequest
-                    .newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setPageSize(1000)
-                    .setPageToken(token).build());
+            ListInstancesResponse r;
+            try {
+                r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).listInstances(ListInstancesRequest.newBuilder()
+                        .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setPageSize(1000).setPageToken(token)
+                        .build());
+            } catch (RuntimeException e) {
+                System.out.println("clean-up " + when + ": ListInstances failed: " + Status.fromThrowable(e)
+                        + " (the app is not answering; leftovers stay on the stand-in)");
+                break;
+            }
             for (ProvisionedInstance i : r.getInstancesList()) {
                 orphans.add(i.getId());
             }
