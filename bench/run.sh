@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark harness: in-process mapping/selection, startup of the packaged app, and gRPC load on loopback.
+# Benchmark harness: in-process mapping/selection, startup of the packaged app, gRPC load on loopback, and
+# ProvisionInstance end to end against the DigitalOcean stand-in (overhead and 1,000 concurrent provisions).
 # Works from a clean clone with JDK 17 and access to Maven Central. Prints one FIGURES block at the end; full output
 # and the app logs are kept in target/bench/.
 #
@@ -10,7 +11,12 @@
 #   GRPC_CHANNELS=1         client channels (HTTP/2 connections)
 #   GRPC_WARMUP=5 GRPC_SECONDS=10   warm-up and measured seconds per RPC
 #   INPROC_RUNS=5           measured runs of each in-process benchmark
-#   APP_JAVA_OPTS=""        JVM options of the packaged app (startup and load benchmarks)
+#   APP_JAVA_OPTS=""        JVM options of the packaged app (startup, load and provisioning benchmarks)
+#   PROV_WARMUP=50 PROV_PROVISIONS=200   sequential provisions (warm-up, measured) of the provisioning benchmark
+#   PROV_CONCURRENT=1000    ProvisionInstance calls in flight at once in the provisioning benchmark
+#   PROV_DEADLINE=120       deadline (s) of each of those calls
+#   PROV_POLL_MS=20         the app's DigitalOcean poll interval during the provisioning benchmark
+#   PROV_APP_PROPS=""       extra app system properties, "k=v;k=v" (e.g. quarkus.thread-pool.max-threads=400)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -80,6 +86,14 @@ done
 cleanup
 APP_PID=
 
+echo "== provisioning benchmark (ProvisioningBenchmark: packaged app + DigitalOcean stand-in)"
+"${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.ProvisioningBenchmark \
+  --jar=target/quarkus-app/quarkus-run.jar --log-dir="${OUT}" --warmup="${PROV_WARMUP:-50}" \
+  --provisions="${PROV_PROVISIONS:-200}" --concurrent="${PROV_CONCURRENT:-1000}" \
+  --deadline-seconds="${PROV_DEADLINE:-120}" --poll-interval-ms="${PROV_POLL_MS:-20}" --timeout-seconds=60 \
+  ${APP_JAVA_OPTS:+"--app-java-opts=${APP_JAVA_OPTS}"} ${PROV_APP_PROPS:+"--app-props=${PROV_APP_PROPS}"} \
+  | tee "${OUT}/provisioning.txt"
+
 END=$(date +%s)
 {
   echo
@@ -87,8 +101,9 @@ END=$(date +%s)
   sed 's/^/  /' "${OUT}/machine.txt"
   echo "  load average after benchmarks: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  wall time: build $((BUILD_END - START)) s, benchmarks $((END - BUILD_END)) s"
-  grep -h '^FIGURE ' "${OUT}/inprocess.txt" "${OUT}/startup.txt" "${OUT}/grpc.txt" | sed 's/^FIGURE /  /'
-  grep -h '^TARGET ' "${OUT}/inprocess.txt" "${OUT}/grpc.txt" | sed 's/^/  /'
+  grep -h '^FIGURE ' "${OUT}/inprocess.txt" "${OUT}/startup.txt" "${OUT}/grpc.txt" "${OUT}/provisioning.txt" \
+    | sed 's/^FIGURE /  /'
+  grep -h '^TARGET \|^NOTE ' "${OUT}/inprocess.txt" "${OUT}/grpc.txt" "${OUT}/provisioning.txt" | sed 's/^/  /'
   noisy=$(grep -c 'NOISY' "${OUT}/inprocess.txt" || true)
   if [[ "${noisy}" -gt 0 ]]; then
     echo "  WARNING: ${noisy} in-process runs had cpu/wall < 0.9: other processes took the cores, so wall-clock tails"

@@ -57,6 +57,7 @@ public final class DigitalOceanStandIn implements StandIn {
     private final List<ObjectNode> keys = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(3164444);
     private final AtomicLong remaining = new AtomicLong(5000);
+    private final AtomicLong serviceNanos = new AtomicLong();
 
     /** @param token the bearer token requests must carry (anything else gets DigitalOcean's 401) */
     public DigitalOceanStandIn(String token) {
@@ -96,6 +97,15 @@ public final class DigitalOceanStandIn implements StandIn {
     @Override
     public synchronized int liveInstances() {
         return droplets.size();
+    }
+
+    /**
+     * Total time spent answering requests inside the stand-in's transformer (recording, spec validation, state,
+     * building the answer), in nanoseconds, since construction; never reset. The benchmark subtracts its increase
+     * from end-to-end latency. Jetty / WireMock request matching outside the transformer is not included.
+     */
+    public long serviceNanos() {
+        return serviceNanos.get();
     }
 
     /** Puts a droplet in a given status (e.g. "off") as if changed outside this service. */
@@ -144,6 +154,15 @@ public final class DigitalOceanStandIn implements StandIn {
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
+            long t0 = System.nanoTime();
+            try {
+                return answer(event);
+            } finally {
+                serviceNanos.addAndGet(System.nanoTime() - t0);
+            }
+        }
+
+        private ResponseDefinition answer(ServeEvent event) {
             LoggedRequest r = event.getRequest();
             URI uri = URI.create(r.getUrl());
             String path = uri.getRawPath();
