@@ -97,8 +97,13 @@ public final class ApiErrors {
      * through, and turns anything unexpected into INTERNAL without its text.
      */
     public static <T> Uni<T> unary(String method, Supplier<T> work) {
+        return unary(method, work, null);
+    }
+
+    /** As {@link #unary(String, Supplier)}, running the work on {@code executor} when it is not null. */
+    public static <T> Uni<T> unary(String method, Supplier<T> work, java.util.concurrent.Executor executor) {
         Deadline deadline = Context.current().getDeadline();
-        return Uni.createFrom().item(() -> {
+        Uni<T> uni = Uni.createFrom().item(() -> {
             if (deadline != null && deadline.isExpired()) {
                 throw build(Code.DEADLINE_EXCEEDED, method + ": the caller's deadline passed before the call ran",
                         "DEADLINE_EXCEEDED", Map.of());
@@ -114,5 +119,6 @@ public final class ApiErrors {
                         Map.of("reference", ref));
             }
         });
+        return executor == null ? uni : uni.runSubscriptionOn(executor);
     }
 }

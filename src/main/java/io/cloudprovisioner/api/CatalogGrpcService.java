@@ -41,7 +41,6 @@ import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +65,8 @@ public class CatalogGrpcService implements CatalogService {
 
     @Inject
     CatalogStore catalog;
+    @Inject
+    ProviderCallExecutor calls;
     @Inject
     ProviderRegistry providers;
     @Inject
@@ -413,7 +414,6 @@ public class CatalogGrpcService implements CatalogService {
     }
 
     @Override
-    @Blocking
     public Uni<DiscoverMachineTypesResponse> discoverMachineTypes(DiscoverMachineTypesRequest request) {
         return ApiErrors.unary("DiscoverMachineTypes", () -> {
             Catalog cat = catalog.current();
@@ -466,6 +466,6 @@ public class CatalogGrpcService implements CatalogService {
                     .setSource("bundled catalog").setLive(false);
             offers.forEach(o -> out.addOffers(ProtoMapper.toProto(o)));
             return out.build();
-        });
+        }, calls);
     }
 }

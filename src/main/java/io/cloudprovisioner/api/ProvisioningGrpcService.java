@@ -38,7 +38,6 @@ import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +69,8 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Inject
     CatalogStore catalog;
     @Inject
+    ProviderCallExecutor calls;
+    @Inject
     ProviderRegistry providers;
     @Inject
     ProviderAdapters adapters;
@@ -79,7 +80,6 @@ public class ProvisioningGrpcService implements ProvisioningService {
     SelectionSettings settings;
 
     @Override
-    @Blocking
     public Uni<ProvisionInstanceResponse> provisionInstance(ProvisionInstanceRequest request) {
         return ApiErrors.unary("ProvisionInstance", () -> {
             Catalog cat = catalog.current();
@@ -159,7 +159,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
             Offer priced = offer != null ? offer : cat.provider(p).regions().get(region).offer(typeName);
             return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot))
                     .setClientRequestId(requestId).addAllAttempts(attempts).build();
-        });
+        }, calls);
     }
 
     private static Offer mapOrThrow(Catalog cat, Provider p, String region, ResourceSpec spec) {
@@ -258,7 +258,6 @@ public class ProvisioningGrpcService implements ProvisioningService {
     }
 
     @Override
-    @Blocking
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
         return ApiErrors.unary("TerminateInstance", () -> {
             Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
@@ -269,11 +268,10 @@ public class ProvisioningGrpcService implements ProvisioningService {
             Instance i = call(() -> a.terminate(t.region(), t.id()));
             return TerminateInstanceResponse.newBuilder().setStatus(toProto(i.status())).setClientRequestId(requestId)
                     .build();
-        });
+        }, calls);
     }
 
     @Override
-    @Blocking
     public Uni<GetInstanceStatusResponse> getInstanceStatus(GetInstanceStatusRequest request) {
         return ApiErrors.unary("GetInstanceStatus", () -> {
             Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
@@ -281,11 +279,10 @@ public class ProvisioningGrpcService implements ProvisioningService {
             Instance i = call(() -> a.describe(t.region(), t.id()));
             return GetInstanceStatusResponse.newBuilder().setStatus(toProto(i.status()))
                     .setProviderStatus(i.providerStatus()).build();
-        });
+        }, calls);
     }
 
     @Override
-    @Blocking
     public Uni<GetInstanceDetailsResponse> getInstanceDetails(GetInstanceDetailsRequest request) {
         return ApiErrors.unary("GetInstanceDetails", () -> {
             Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
@@ -294,11 +291,10 @@ public class ProvisioningGrpcService implements ProvisioningService {
             Offer offer = catalog.current().provider(t.provider()).region(i.region())
                     .map(r -> r.offer(i.instanceType())).orElse(null);
             return GetInstanceDetailsResponse.newBuilder().setInstance(toProto(i, offer, i.spot())).build();
-        });
+        }, calls);
     }
 
     @Override
-    @Blocking
     public Uni<ListInstancesResponse> listInstances(ListInstancesRequest request) {
         return ApiErrors.unary("ListInstances", () -> {
             RequestValidator v = new RequestValidator();
@@ -347,6 +343,6 @@ public class ProvisioningGrpcService implements ProvisioningService {
                         .encodeToString(("v1:" + end).getBytes(StandardCharsets.UTF_8)));
             }
             return out.build();
-        });
+        }, calls);
     }
 }
