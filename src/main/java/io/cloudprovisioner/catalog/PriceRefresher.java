@@ -141,6 +141,24 @@ public class PriceRefresher {
         }
     }
 
+    /** Forgets every fetched price and status and puts the bundled catalog back in force (tests). */
+    public void forgetLivePrices() {
+        synchronized (rebuild) {
+            for (State s : states.values()) {
+                synchronized (s) {
+                    s.good = null;
+                    s.lastAttempt = null;
+                    s.lastSuccess = null;
+                    s.outcome = RefreshStatus.Outcome.NEVER;
+                    s.detail = "";
+                    s.applied = 0;
+                    s.ignored = 0;
+                }
+            }
+            store.replace(store.bundled());
+        }
+    }
+
     /** Replaces the clock (tests). */
     void clock(Clock clock) {
         this.clock = clock;
