@@ -148,6 +148,9 @@ public class AzurePrices implements LivePriceSource {
                 .header("Accept", "application/json").GET().build();
         ProviderException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                pause();
+            }
             try {
                 HttpResponse<String> r = client().send(req, HttpResponse.BodyHandlers.ofString());
                 int code = r.statusCode();
@@ -169,6 +172,16 @@ public class AzurePrices implements LivePriceSource {
             }
         }
         throw last;
+    }
+
+    private void pause() {
+        long ms = Math.min(2000, Math.max(0, settings.retryBaseDelay().toMillis()));
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(ErrorClass.TRANSIENT, "interrupted", "interrupted");
+        }
     }
 
     private static ProviderException fail(ErrorClass c, String code, String message) {
