@@ -108,28 +108,46 @@ public class PriceRefresher {
             LOG.debugf("live price refresh disabled (cloudprovisioner.prices.refresh-enabled=%s)", refreshEnabled);
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "price-refresher");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(1000, checkInterval.toMillis());
-        executor.scheduleWithFixedDelay(this::refreshDueQuietly, 0, every, TimeUnit.MILLISECONDS);
+        startSchedule(checkInterval);
         LOG.infof("live price refresh enabled: %d sources, TTL %s, checked every %s", sources.size(), ttl,
                 checkInterval);
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopSchedule();
+    }
+
+    /** Checks which sources are due now and then every {@code every}, on one daemon thread. */
+    synchronized void startSchedule(Duration every) {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "price-refresher");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::refreshDueQuietly, 0, Math.max(100, every.toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the schedule, interrupting a fetch in progress; waits at most 5 s. True when it stopped in time. */
+    synchronized boolean stopSchedule() {
         ScheduledExecutorService e = executor;
-        if (e != null) {
-            e.shutdownNow();
-            try {
-                if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("price refresher did not stop within 5 s");
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
+        executor = null;
+        if (e == null) {
+            return true;
+        }
+        e.shutdownNow();
+        try {
+            if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("price refresher did not stop within 5 s");
+                return false;
             }
+            return true;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

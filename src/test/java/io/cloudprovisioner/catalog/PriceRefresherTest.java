@@ -248,6 +248,28 @@ class PriceRefresherTest {
         assertEquals("aws-spot-price-history-live", o.spot().source().id());
     }
 
+    @Test
+    void theScheduleFetchesOnItsOwnThreadAndStops() throws InterruptedException {
+        java.util.concurrent.CountDownLatch fetched = new java.util.concurrent.CountDownLatch(1);
+        String[] thread = new String[1];
+        doSource.next = () -> {
+            thread[0] = Thread.currentThread().getName();
+            fetched.countDown();
+            return List.of(LivePrice.onDemand("s-1vcpu-1gb", "nyc3", 0.00893, 6.0));
+        };
+        PriceRefresher r = refresher(EnumSet.of(Provider.DIGITALOCEAN), doSource);
+        r.startSchedule(Duration.ofMillis(100));
+        try {
+            assertTrue(fetched.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            assertTrue(r.stopSchedule());
+        }
+        assertEquals("price-refresher", thread[0]);
+        Thread.sleep(300);
+        assertEquals(1, doSource.calls, "within the TTL the schedule does not fetch again");
+        assertTrue(r.stopSchedule(), "stopping twice is harmless");
+    }
+
     static final class FakeSource implements LivePriceSource {
         final Provider provider;
         final String id;
