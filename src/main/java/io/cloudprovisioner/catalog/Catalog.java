@@ -2,6 +2,7 @@ package io.cloudprovisioner.catalog;
 
 import io.cloudprovisioner.domain.Provider;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,5 +31,14 @@ public final class Catalog {
     public int offerCount() {
         return providers.values().stream()
                 .mapToInt(p -> p.regions().values().stream().mapToInt(RegionOffers::size).sum()).sum();
+    }
+
+    /** This catalog with {@code pc} in place of its provider's catalog; pc's sources join {@link #source}. */
+    Catalog withProvider(ProviderCatalog pc) {
+        Map<Provider, ProviderCatalog> ps = new EnumMap<>(providers);
+        ps.put(pc.provider(), pc);
+        Map<String, PriceSource> ss = new HashMap<>(sources);
+        pc.sources().forEach(s -> ss.put(s.id(), s));
+        return new Catalog(ps, ss);
     }
 }

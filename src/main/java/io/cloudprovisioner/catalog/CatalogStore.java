@@ -14,6 +14,16 @@ import org.jboss.logging.Logger;
 public class CatalogStore {
     private static final Logger LOG = Logger.getLogger(CatalogStore.class);
     private volatile Catalog current;
+    private volatile Catalog bundled;
+
+    public CatalogStore() {
+    }
+
+    /** A store holding {@code bundled} (tests). */
+    CatalogStore(Catalog bundled) {
+        this.bundled = bundled;
+        this.current = bundled;
+    }
 
     void onStart(@Observes StartupEvent event) {
         current();
@@ -27,6 +37,7 @@ public class CatalogStore {
                 if (c == null) {
                     long t0 = System.nanoTime();
                     c = CatalogLoader.loadBundled();
+                    bundled = c;
                     current = c;
                     LOG.infof("bundled catalog loaded: %d offers in %d ms", c.offerCount(),
                             (System.nanoTime() - t0) / 1_000_000);
@@ -34,6 +45,12 @@ public class CatalogStore {
             }
         }
         return c;
+    }
+
+    /** The bundled snapshot (what live prices are applied to, and what remains when none could be fetched). */
+    public Catalog bundled() {
+        current();
+        return bundled;
     }
 
     /** Replaces the catalog in force. */

@@ -1,11 +1,15 @@
 package io.cloudprovisioner.catalog;
 
 import io.cloudprovisioner.domain.Provider;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Everything the catalog knows about one provider. Immutable. */
 public final class ProviderCatalog {
@@ -64,5 +68,82 @@ public final class ProviderCatalog {
         return regions.values().stream()
                 .anyMatch(r -> r.sorted(false).stream().anyMatch(o -> o.onDemand() != null
                         && o.onDemand().normalisedFromMonthly()));
+    }
+
+    /**
+     * This provider's catalog with {@code prices} from {@code source} in place of the quotes they cover: a live
+     * price replaces the quote of the same (type, region) offer only (on-demand and spot separately); offers of
+     * types or regions the catalog does not know are never added, and figures the feed lacks (NaN) keep the quote
+     * already there. The source joins {@link #sources()} (replacing an older one with the same id).
+     */
+    LiveApplication withLivePrices(PriceSource source, Collection<LivePrice> prices) {
+        Map<String, Map<String, LivePrice>> byRegion = new HashMap<>();
+        for (LivePrice p : prices) {
+            byRegion.computeIfAbsent(p.region(), k -> new HashMap<>()).put(p.instanceType(), p);
+        }
+        SortedMap<String, RegionOffers> out = new TreeMap<>(regions);
+        int applied = 0;
+        int ignored = 0;
+        for (Map.Entry<String, Map<String, LivePrice>> e : byRegion.entrySet()) {
+            RegionOffers ro = regions.get(e.getKey());
+            Map<String, LivePrice> live = e.getValue();
+            if (ro == null) {
+                ignored += live.size();
+                continue;
+            }
+            List<Offer> offers = new ArrayList<>(ro.size());
+            int matched = 0;
+            int changed = 0;
+            for (Offer o : ro.sortedArray(false)) {
+                LivePrice lp = live.get(o.type().name());
+                Offer n = o;
+                if (lp != null) {
+                    matched++;
+                    n = withLive(o, lp, source);
+                    if (n != o) {
+                        changed++;
+                    }
+                }
+                offers.add(n);
+            }
+            ignored += live.size() - matched;
+            if (changed > 0) {
+                applied += changed;
+                out.put(e.getKey(), new RegionOffers(e.getKey(), offers));
+            }
+        }
+        List<PriceSource> srcs = new ArrayList<>();
+        for (PriceSource s : sources) {
+            if (!s.id().equals(source.id())) {
+                srcs.add(s);
+            }
+        }
+        srcs.add(source);
+        srcs.sort((a, b) -> a.id().compareTo(b.id()));
+        return new LiveApplication(new ProviderCatalog(provider, new TreeMap<>(types), out, srcs), applied, ignored);
+    }
+
+    private static Offer withLive(Offer o, LivePrice lp, PriceSource source) {
+        PriceQuote onDemand = o.onDemand();
+        if (LivePrice.usable(lp.onDemandUsdPerHour())) {
+            onDemand = new PriceQuote(lp.onDemandUsdPerHour(), source, false,
+                    LivePrice.usable(lp.usdPerMonth()) ? lp.usdPerMonth() : 0);
+        } else if (LivePrice.usable(lp.usdPerMonth())) {
+            onDemand = new PriceQuote(lp.usdPerMonth() / PriceQuote.HOURS_PER_MONTH, source, true, lp.usdPerMonth());
+        }
+        PriceQuote spot = o.spot();
+        if (LivePrice.usable(lp.spotUsdPerHour())) {
+            spot = new PriceQuote(lp.spotUsdPerHour(), source, false, 0);
+        }
+        return onDemand == o.onDemand() && spot == o.spot() ? o : new Offer(o.type(), o.region(), onDemand, spot);
+    }
+
+    /**
+     * The result of {@link #withLivePrices}.
+     *
+     * @param applied offers whose quotes now come from the live source
+     * @param ignored live prices for a (type, region) the catalog has no offer for
+     */
+    record LiveApplication(ProviderCatalog catalog, int applied, int ignored) {
     }
 }

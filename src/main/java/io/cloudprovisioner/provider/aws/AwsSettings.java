@@ -17,6 +17,16 @@ public interface AwsSettings {
     Optional<URI> endpoint();
 
     /**
+     * AWS Price List Query API endpoint for live on-demand prices (a compatible API or a test stand-in); empty =
+     * https://api.pricing.{pricing-region}.amazonaws.com.
+     */
+    Optional<URI> pricingEndpoint();
+
+    /** Region of the Price List API (it answers for every EC2 region): us-east-1, eu-central-1 or ap-south-1. */
+    @WithDefault("us-east-1")
+    String pricingRegion();
+
+    /**
      * Regions listed when ListInstances names no region. Empty = only regions passed explicitly are ever asked
      * (listing every catalog region would be dozens of calls).
      */

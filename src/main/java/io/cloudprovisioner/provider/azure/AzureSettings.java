@@ -2,7 +2,9 @@ package io.cloudprovisioner.provider.azure;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,20 @@ public interface AzureSettings {
 
     /** Password of {@link #trustStore()} (not a cloud secret; never logged). */
     Optional<String> trustStorePassword();
+
+    /**
+     * Azure Retail Prices API (public, unauthenticated) for live prices; point it at a compatible service or a test
+     * double.
+     */
+    @WithDefault("https://prices.azure.com/api/retail/prices")
+    URI retailPricesUrl();
+
+    /** Upper bound of pages (100 meters each) read per region from the Retail Prices API. */
+    @WithDefault("100")
+    int retailPricesMaxPages();
+
+    /** Regions whose live prices are read (empty = every catalog region). */
+    Optional<List<String>> retailPricesRegions();
 
     /** Resource group name prefix: one group per location, named {@code <prefix>-<location>}. */
     @WithDefault("cloudprovisioner")

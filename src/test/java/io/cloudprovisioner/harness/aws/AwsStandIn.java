@@ -435,9 +435,57 @@ public final class AwsStandIn implements StandIn {
                 case "DescribeInstances" -> describeInstances(f, region);
                 case "TerminateInstances" -> terminateInstances(f, region);
                 case "CreateTags" -> createTags(f);
+                case "DescribeSpotPriceHistory" -> describeSpotPriceHistory(f, region);
                 default -> error(400, "UnsupportedOperation", "The stand-in does not implement " + action + ".");
             };
         }
+
+        /**
+         * Spot price history of the account's view (every region): several changes per (type, zone, product), so a
+         * client must pick the latest. Windows rows exist too, and a type the catalog does not know.
+         */
+        final List<Spot> spotHistory = new ArrayList<>(List.of(
+                new Spot("us-east-1a", "m5.large", "Linux/UNIX", "0.052100", "2026-11-24T02:00:00.000Z"),
+                new Spot("us-east-1a", "m5.large", "Linux/UNIX", "0.041200", "2026-11-25T07:13:41.000Z"),
+                new Spot("us-east-1b", "m5.large", "Linux/UNIX", "0.038700", "2026-11-25T03:05:12.000Z"),
+                new Spot("us-east-1b", "m5.large", "Linux/UNIX", "0.031000", "2026-11-20T03:05:12.000Z"),
+                new Spot("us-east-1b", "m5.large", "Windows", "0.021000", "2026-11-25T03:05:12.000Z"),
+                new Spot("us-east-1c", "m6i.large", "Linux/UNIX", "0.036400", "2026-11-25T08:00:00.000Z"),
+                new Spot("us-east-1a", "zz9.mega", "Linux/UNIX", "0.001000", "2026-11-25T08:00:00.000Z"),
+                new Spot("eu-west-1a", "m5.large", "Linux/UNIX", "0.044800", "2026-11-25T05:00:00.000Z"),
+                new Spot("eu-west-1b", "t3.micro", "Linux/UNIX", "0.003700", "2026-11-25T05:00:00.000Z")));
+
+        record Spot(String zone, String type, String product, String price, String timestamp) {
+        }
+
+        ResponseDefinition describeSpotPriceHistory(Map<String, String> f, String region) {
+            List<String> typesWanted = list(f, "InstanceType");
+            List<String> products = list(f, "ProductDescription");
+            String end = f.get("EndTime");
+            List<Spot> all = spotHistory.stream()
+                    .filter(p -> p.zone().startsWith(region) && p.zone().length() == region.length() + 1)
+                    .filter(p -> typesWanted.isEmpty() || typesWanted.contains(p.type()))
+                    .filter(p -> products.isEmpty() || products.contains(p.product()))
+                    .filter(p -> end == null || java.time.Instant.parse(p.timestamp())
+                            .isBefore(java.time.Instant.parse(end).plusSeconds(1)))
+                    .toList();
+            int start = f.containsKey("NextToken") ? Integer.parseInt(f.get("NextToken").substring(4)) : 0;
+            int max = Math.min(Integer.parseInt(f.getOrDefault("MaxResults", "1000")), 1000);
+            int page = Math.min(max, spotPageSize);
+            int stop = Math.min(all.size(), start + page);
+            StringBuilder b = new StringBuilder("<spotPriceHistorySet>");
+            for (Spot p : all.subList(Math.min(start, all.size()), stop)) {
+                b.append("<item>").append(el("instanceType", p.type())).append(el("productDescription", p.product()))
+                        .append(el("spotPrice", p.price())).append(el("timestamp", p.timestamp()))
+                        .append(el("availabilityZone", p.zone())).append("</item>");
+            }
+            b.append("</spotPriceHistorySet>");
+            b.append(stop < all.size() ? el("nextToken", "tok-" + stop) : "<nextToken/>");
+            return ok("DescribeSpotPriceHistory", b.toString());
+        }
+
+        /** Entries per DescribeSpotPriceHistory page (small, so that paging is exercised). */
+        int spotPageSize = 3;
 
         ResponseDefinition describeImages(Map<String, String> f) {
             List<String> ids = list(f, "ImageId");

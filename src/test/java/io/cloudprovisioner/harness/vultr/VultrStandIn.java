@@ -55,6 +55,8 @@ public final class VultrStandIn implements StandIn {
     private final WireMockServer server;
     private final VultrSpecValidator validator = new VultrSpecValidator();
     private final FaultPlan faults = new FaultPlan();
+    private final Map<String, Integer> monthlyCosts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<JsonNode> extraPlans = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<RecordedCall> calls = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<String, State> instances = new LinkedHashMap<>();
@@ -109,6 +111,8 @@ public final class VultrStandIn implements StandIn {
 
     @Override
     public synchronized void reset() {
+        monthlyCosts.clear();
+        extraPlans.clear();
         instances.clear();
         groups.clear();
         rules.clear();
@@ -359,7 +363,27 @@ public final class VultrStandIn implements StandIn {
         return o;
     }
 
-    private static List<JsonNode> plans() {
+    /** Test hook (live prices): a plan's monthly_cost as served from now until {@link #reset()}. */
+    public void monthlyCost(String plan, int usd) {
+        monthlyCosts.put(plan, usd);
+    }
+
+    /** Test hook (live prices): an extra plan served from now until {@link #reset()}. */
+    public void addPlan(String id, int vcpus, int ramMb, int monthly, String type, List<String> locations) {
+        extraPlans.add(plan(id, vcpus, ramMb, 25, 1024, monthly, type, locations));
+    }
+
+    private List<JsonNode> plans() {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode p : basePlans()) {
+            Integer m = monthlyCosts.get(p.path("id").asText());
+            out.add(m == null ? p : ((ObjectNode) p.deepCopy()).put("monthly_cost", m));
+        }
+        out.addAll(extraPlans);
+        return out;
+    }
+
+    private static List<JsonNode> basePlans() {
         List<JsonNode> out = new ArrayList<>();
         out.add(plan("vc2-1c-1gb", 1, 1024, 25, 1024, 5, "vc2", List.of("ewr", "ams", "atl")));
         out.add(plan("vc2-2c-4gb", 2, 4096, 80, 3072, 20, "vc2", List.of("ewr", "ams")));

@@ -1,0 +1,87 @@
+package io.cloudprovisioner.provider.digitalocean;
+
+import io.cloudprovisioner.catalog.LivePrice;
+import io.cloudprovisioner.catalog.LivePriceSource;
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.provider.digitalocean.dto.Pages;
+import io.cloudprovisioner.provider.digitalocean.dto.Size;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Live DigitalOcean prices from GET /v2/sizes ([sizes_list]): each available size's price_hourly (and price_monthly)
+ * in every region it lists. DigitalOcean prices a size the same in all regions. Read with the configured token
+ * through {@link DigitalOceanClients} (rate limits and retries as every other call), bounded pagination.
+ */
+@Singleton
+public class DigitalOceanPrices implements LivePriceSource {
+    private static final Logger LOG = Logger.getLogger(DigitalOceanPrices.class);
+    public static final String ID = "digitalocean-sizes-live";
+
+    private final DigitalOceanClients clients;
+    private final DigitalOceanSettings settings;
+
+    @Inject
+    public DigitalOceanPrices(DigitalOceanClients clients, DigitalOceanSettings settings) {
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.DIGITALOCEAN;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "DigitalOcean API GET /v2/sizes: price_hourly and price_monthly of each available size, per listed "
+                + "region (live)";
+    }
+
+    @Override
+    public String origin() {
+        return stripSlash(settings.baseUrl().toString()) + "/v2/sizes";
+    }
+
+    @Override
+    public List<LivePrice> fetch(Set<String> regions) {
+        DigitalOceanApi api = clients.api();
+        List<LivePrice> out = new ArrayList<>();
+        for (int page = 1; page <= DigitalOceanAdapter.MAX_PAGES; page++) {
+            final int p = page;
+            Size.Page sizes = clients.call("sizes.list", true, () -> api.listSizes(p, settings.pageSize()));
+            if (sizes.sizes() == null || sizes.sizes().isEmpty()) {
+                return out;
+            }
+            for (Size s : sizes.sizes()) {
+                if (!s.available() || !(s.priceHourly() > 0) || s.regions() == null || s.slug() == null) {
+                    continue;
+                }
+                double monthly = s.priceMonthly() > 0 ? s.priceMonthly() : Double.NaN;
+                for (String r : s.regions()) {
+                    if (regions.contains(r)) {
+                        out.add(LivePrice.onDemand(s.slug(), r, s.priceHourly(), monthly));
+                    }
+                }
+            }
+            if (!Pages.hasNext(sizes.links())) {
+                return out;
+            }
+        }
+        LOG.warnf("DigitalOcean sizes listing stopped after %d pages", DigitalOceanAdapter.MAX_PAGES);
+        return out;
+    }
+
+    static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,117 @@
+package io.cloudprovisioner.provider.vultr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudprovisioner.api.GrpcTestSupport;
+import io.cloudprovisioner.api.v1.CatalogServiceGrpc;
+import io.cloudprovisioner.api.v1.CloudProvider;
+import io.cloudprovisioner.api.v1.EstimateCostRequest;
+import io.cloudprovisioner.api.v1.MapInstanceTypeRequest;
+import io.cloudprovisioner.api.v1.MapInstanceTypeResponse;
+import io.cloudprovisioner.api.v1.Price;
+import io.cloudprovisioner.api.v1.ResourceSpec;
+import io.cloudprovisioner.catalog.CatalogStore;
+import io.cloudprovisioner.catalog.PriceRefresher;
+import io.cloudprovisioner.catalog.RefreshStatus;
+import io.cloudprovisioner.domain.Provider;
+import io.cloudprovisioner.harness.Fault;
+import io.cloudprovisioner.harness.vultr.VultrStandIn;
+import io.cloudprovisioner.harness.vultr.VultrStandInResource;
+import io.grpc.ManagedChannel;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Live Vultr prices from the stand-in's /plans: monthly_cost / 730, normalised, live, with the fetch time. */
+@QuarkusTest
+@QuarkusTestResource(value = VultrStandInResource.class, restrictToAnnotatedClass = true)
+public class VultrPricesTest {
+    @Inject
+    PriceRefresher refresher;
+    @Inject
+    CatalogStore store;
+
+    VultrStandIn standIn;
+    ManagedChannel channel;
+    CatalogServiceGrpc.CatalogServiceBlockingStub api;
+
+    @BeforeEach
+    void open() {
+        standIn = VultrStandInResource.standIn();
+        standIn.reset();
+        refresher.forgetLivePrices();
+        channel = GrpcTestSupport.channel();
+        api = CatalogServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        GrpcTestSupport.close(channel);
+        refresher.forgetLivePrices();
+        assertEquals(List.of(), standIn.specViolations());
+    }
+
+    MapInstanceTypeResponse map(String region) {
+        return api.mapInstanceType(MapInstanceTypeRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_VULTR)
+                .setRegion(region).setSpec(ResourceSpec.newBuilder().setCpu(1).setMemoryGb(1)).build());
+    }
+
+    @Test
+    void monthlyPlanPricesReachAnswersNormalisedAndLive() {
+        standIn.monthlyCost("vc2-1c-1gb", 4);
+        standIn.addPlan("vc2-1c-0.5gb-test", 1, 1024, 2, "vc2", List.of("ewr")); // unknown to the catalog
+        Instant before = Instant.now().minusSeconds(2);
+        RefreshStatus s = refresher.refreshNow(Provider.VULTR).get(0);
+        assertEquals(RefreshStatus.Outcome.OK, s.outcome(), s.toString());
+
+        MapInstanceTypeResponse m = map("ewr");
+        assertEquals("vc2-1c-1gb", m.getOffer().getInstanceType().getName(), "the unknown cheaper plan is not added");
+        Price p = m.getEffectivePrice();
+        assertEquals(4.0 / 730, p.getUsdPerHour(), 1e-12);
+        assertTrue(p.getNormalisedFromMonthly());
+        assertEquals(4.0, p.getUsdPerMonth(), 1e-12);
+        assertTrue(p.getSource().getLive());
+        assertEquals(VultrPrices.ID, p.getSource().getId());
+        assertTrue(p.getSource().getOrigin().endsWith("/v2/plans"), p.getSource().getOrigin());
+        assertFalse(Instant.parse(p.getSource().getAsOf()).isBefore(before));
+
+        // cdg is not in the plan's locations: bundled
+        Price cdg = map("cdg").getEffectivePrice();
+        assertFalse(cdg.getSource().getLive());
+        assertEquals(5.0 / 730, cdg.getUsdPerHour(), 1e-5);
+        assertNull(store.current().provider(Provider.VULTR).region("ewr").orElseThrow().offer("vc2-1c-0.5gb-test"));
+        assertTrue(store.current().provider(Provider.VULTR).type("vc2-1c-0.5gb-test").isEmpty());
+
+        // a price rise re-sorts the region: the next-cheapest bundled plan wins
+        standIn.monthlyCost("vc2-1c-1gb", 7);
+        refresher.refreshNow(Provider.VULTR);
+        MapInstanceTypeResponse dearer = map("ewr");
+        assertEquals("vhf-1c-1gb", dearer.getOffer().getInstanceType().getName());
+        assertFalse(dearer.getEffectivePrice().getSource().getLive());
+        double est = api.estimateCost(EstimateCostRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_VULTR)
+                .setRegion("ewr").setInstanceType("vc2-1c-1gb").setHours(730).setInstanceCount(2).build())
+                .getTotalUsd();
+        assertEquals(14.0, est, 1e-9);
+    }
+
+    @Test
+    void failedFetchKeepsTheBundledPrice() {
+        standIn.faults().inject("plans.list", Fault.SERVER_ERROR, 10);
+        RefreshStatus s = refresher.refreshNow(Provider.VULTR).get(0);
+        assertEquals(RefreshStatus.Outcome.FAILED, s.outcome());
+        assertTrue(s.detail().startsWith("TRANSIENT"), s.detail());
+        assertFalse(s.toString().contains(VultrStandInResource.TOKEN));
+        Price p = map("ewr").getEffectivePrice();
+        assertFalse(p.getSource().getLive());
+        assertEquals("vultr-plans-libcloud", p.getSource().getId());
+    }
+}
