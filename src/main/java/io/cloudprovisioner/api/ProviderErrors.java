@@ -18,8 +18,16 @@ public final class ProviderErrors {
     }
 
     public static StatusRuntimeException toStatus(ProviderException e) {
-        Map<String, String> meta = Map.of("provider", e.provider().id(), "scope", e.scope().name(),
-                "provider_code", e.providerCode(), "retryable", Boolean.toString(e.retryable()));
+        return toStatus(e, Map.of());
+    }
+
+    /** As {@link #toStatus(ProviderException)}, with more ErrorInfo metadata (e.g. the attempts made). */
+    public static StatusRuntimeException toStatus(ProviderException e, Map<String, String> extra) {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
+        meta.put("provider", e.provider().id());
+        meta.put("scope", e.scope().name());
+        meta.put("provider_code", e.providerCode());
+        meta.put("retryable", Boolean.toString(e.retryable()));
         String msg = e.provider().displayName() + ": " + e.getMessage();
         return switch (e.errorClass()) {
             case CAPACITY, QUOTA -> ApiErrors.build(Code.RESOURCE_EXHAUSTED, msg, e.errorClass().name(), meta);

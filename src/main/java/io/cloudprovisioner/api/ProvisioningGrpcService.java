@@ -33,6 +33,10 @@ import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderRegistry;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import io.cloudprovisioner.selection.Candidate;
+import io.cloudprovisioner.selection.FailedOfferings;
+import io.cloudprovisioner.provider.ErrorClass;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.cloudprovisioner.selection.ProviderSelector;
 import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
@@ -78,6 +82,14 @@ public class ProvisioningGrpcService implements ProvisioningService {
     ProviderSelector selector;
     @Inject
     SelectionSettings settings;
+    @Inject
+    FailedOfferings failedOfferings;
+    @Inject
+    @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
+    int maxAttempts;
+
+    /** Candidates considered for failover after the first choice. */
+    static final int MAX_FALLBACK_CANDIDATES = 50;
 
     @Override
     public Uni<ProvisionInstanceResponse> provisionInstance(ProvisionInstanceRequest request) {
@@ -142,23 +154,65 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 }
             }
             String typeName = offer != null ? offer.type().name() : type;
-            boolean spot = spec != null && spec.allowSpot() && prefs.spotAllowed()
-                    && providers.descriptor(p).spotCapacity() && spec.qos().slaTarget() == 0;
-            ProviderAdapter adapter = adapterFor(p);
             int storage = spec == null ? (int) RequestValidator.DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
-            ProvisionRequest pr = new ProvisionRequest(typeName, region, request.getZone(), tee, spot, requestId,
-                    request.getLabelsMap(), storage);
-            Instance created;
-            try {
-                created = adapter.provision(pr);
-            } catch (ProviderException e) {
-                throw ProviderErrors.toStatus(e);
+            List<Target> plan = new ArrayList<>();
+            plan.add(new Target(p, region, typeName, offer, request.getZone()));
+            if (request.getAllowFallback() && spec != null) {
+                // zone: the adapters try the region's zones; then region and provider: the next cheapest candidates
+                for (Candidate c : selector.select(spec, prefs, MAX_FALLBACK_CANDIDATES, "fallback").candidates()) {
+                    Target t = new Target(c.offer().type().provider(), c.offer().region(), c.offer().type().name(),
+                            c.offer(), "");
+                    if (plan.stream().noneMatch(x -> x.sameOffering(t)) && providers.configured(t.provider())) {
+                        plan.add(t);
+                    }
+                }
             }
-            attempts.add(ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(p)).setRegion(region)
-                    .setZone(created.zone()).setInstanceType(typeName).build());
-            Offer priced = offer != null ? offer : cat.provider(p).regions().get(region).offer(typeName);
-            return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot))
-                    .setClientRequestId(requestId).addAllAttempts(attempts).build();
+            ProviderException last = null;
+            for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
+                Target t = plan.get(i);
+                ProvisionAttempt.Builder attempt = ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(
+                        t.provider())).setRegion(t.region()).setZone(t.zone()).setInstanceType(t.type());
+                Optional<String> blocked = request.getAllowFallback()
+                        ? failedOfferings.blocked(t.provider(), t.region(), t.type()) : Optional.empty();
+                if (blocked.isPresent()) {
+                    attempts.add(attempt.setErrorClass("SKIPPED").setMessage(blocked.get()).build());
+                    continue;
+                }
+                boolean spot = spec != null && spec.allowSpot() && prefs.spotAllowed()
+                        && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
+                ProviderAdapter adapter = adapterFor(t.provider());
+                ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, requestId,
+                        request.getLabelsMap(), storage);
+                try {
+                    Instance created = adapter.provision(pr);
+                    attempts.add(attempt.setZone(created.zone()).build());
+                    Offer priced = t.offer() != null ? t.offer()
+                            : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
+                    return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot))
+                            .setClientRequestId(requestId).addAllAttempts(attempts).build();
+                } catch (ProviderException e) {
+                    attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
+                    last = e;
+                    boolean failover = e.errorClass() == ErrorClass.CAPACITY || e.errorClass() == ErrorClass.QUOTA;
+                    if (!request.getAllowFallback() || !failover) {
+                        break;
+                    }
+                    failedOfferings.failed(t.provider(), t.region(), t.type(), e.errorClass(), e.scope());
+                }
+            }
+            Map<String, String> summary = new java.util.LinkedHashMap<>();
+            summary.put("attempts", Integer.toString(attempts.size()));
+            for (int i = 0; i < attempts.size(); i++) {
+                ProvisionAttempt a = attempts.get(i);
+                summary.put("attempt_" + (i + 1), a.getProvider().name().substring("CLOUD_PROVIDER_".length())
+                        .toLowerCase(Locale.ROOT) + "/" + a.getRegion() + "/" + a.getInstanceType() + ": "
+                        + a.getErrorClass());
+            }
+            if (last == null) {
+                throw ApiErrors.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "every candidate was skipped: each "
+                        + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
+            }
+            throw ProviderErrors.toStatus(last, summary);
         }, calls);
     }
 
@@ -231,10 +285,17 @@ public class ProvisioningGrpcService implements ProvisioningService {
         return io.cloudprovisioner.api.v1.InstanceStatus.valueOf("INSTANCE_STATUS_" + s.name());
     }
 
-    private record Target(Provider provider, String region, String id) {
+    private record InstanceRef(Provider provider, String region, String id) {
     }
 
-    private Target target(io.cloudprovisioner.api.v1.CloudProvider provider, String region, String id) {
+    /** One place to try a provision: provider, region, type (and zone when the caller named one). */
+    private record Target(Provider provider, String region, String type, Offer offer, String zone) {
+        boolean sameOffering(Target o) {
+            return provider == o.provider && region.equals(o.region) && type.equals(o.type);
+        }
+    }
+
+    private InstanceRef target(io.cloudprovisioner.api.v1.CloudProvider provider, String region, String id) {
         RequestValidator v = new RequestValidator();
         Provider p = v.provider(provider, "provider", true);
         if (!region.isEmpty()) {
@@ -246,7 +307,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
             v.add("instance_id", id.isEmpty() ? "required" : "must be a provider instance id");
         }
         v.throwIfInvalid();
-        return new Target(p, region, id);
+        return new InstanceRef(p, region, id);
     }
 
     private <T> T call(Supplier<T> work) {
@@ -260,7 +321,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Override
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
         return ApiErrors.unary("TerminateInstance", () -> {
-            Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
+            InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
             RequestValidator v = new RequestValidator();
             String requestId = requestId(v, request.getClientRequestId(), "client_request_id");
             v.throwIfInvalid();
@@ -274,7 +335,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Override
     public Uni<GetInstanceStatusResponse> getInstanceStatus(GetInstanceStatusRequest request) {
         return ApiErrors.unary("GetInstanceStatus", () -> {
-            Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
+            InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
             ProviderAdapter a = adapterFor(t.provider());
             Instance i = call(() -> a.describe(t.region(), t.id()));
             return GetInstanceStatusResponse.newBuilder().setStatus(toProto(i.status()))
@@ -285,7 +346,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Override
     public Uni<GetInstanceDetailsResponse> getInstanceDetails(GetInstanceDetailsRequest request) {
         return ApiErrors.unary("GetInstanceDetails", () -> {
-            Target t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
+            InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
             ProviderAdapter a = adapterFor(t.provider());
             Instance i = call(() -> a.describe(t.region(), t.id()));
             Offer offer = catalog.current().provider(t.provider()).region(i.region())
