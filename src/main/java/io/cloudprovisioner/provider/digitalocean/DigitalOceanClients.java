@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.RestErrors;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.provider.ConfigLookup;
 import io.cloudprovisioner.provider.ErrorClass;
@@ -94,7 +95,7 @@ public class DigitalOceanClients {
                 ProviderException pe = DigitalOceanErrors.classify(e, token);
                 boolean again = attempt < max && pe.retryable()
                         && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
-                Duration wait = pe instanceof DigitalOceanErrors.RateLimited rl ? rl.retryAfter()
+                Duration wait = pe instanceof RestErrors.RateLimited rl ? rl.retryAfter()
                         : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
                 if (!again || wait.compareTo(settings.maxRetryWait()) > 0) {
                     throw pe;
@@ -186,7 +187,7 @@ public class DigitalOceanClients {
                 return;
             }
             if (wait.compareTo(maxWait) > 0) {
-                throw new DigitalOceanErrors.RateLimited("ratelimit_exhausted", "DigitalOcean API rate limit used up; "
+                throw new RestErrors.RateLimited(Provider.DIGITALOCEAN, "ratelimit_exhausted", "DigitalOcean API rate limit used up; "
                         + "it resets in " + wait.toSeconds() + " s", wait);
             }
             LOG.debugf("DigitalOcean rate limit used up; waiting %d ms for its reset", wait.toMillis());

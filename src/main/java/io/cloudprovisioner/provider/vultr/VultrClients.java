@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.vultr;
 
+import io.cloudprovisioner.provider.RestErrors;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.provider.ConfigLookup;
 import io.cloudprovisioner.provider.ErrorClass;
@@ -93,7 +94,7 @@ public class VultrClients {
                 ProviderException pe = VultrErrors.classify(e, token);
                 boolean again = attempt < max && pe.retryable()
                         && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
-                Duration wait = pe instanceof VultrErrors.RateLimited rl ? rl.retryAfter()
+                Duration wait = pe instanceof RestErrors.RateLimited rl ? rl.retryAfter()
                         : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
                 if (!again || wait.compareTo(settings.maxRetryWait()) > 0) {
                     throw pe;
@@ -160,7 +161,7 @@ public class VultrClients {
         @Override
         public void filter(ClientRequestContext request, ClientResponseContext response) {
             if (response.getStatus() == 429) {
-                Duration wait = VultrErrors.retryAfter(response::getHeaderString, clock).orElse(Duration.ofSeconds(1));
+                Duration wait = RestErrors.retryAfter(response::getHeaderString, clock).orElse(Duration.ofSeconds(1));
                 notBefore = clock.instant().plus(wait);
             }
         }
@@ -171,7 +172,7 @@ public class VultrClients {
                 return;
             }
             if (wait.compareTo(maxWait) > 0) {
-                throw new VultrErrors.RateLimited("rate_limited", "Vultr API rate limit hit; retry after "
+                throw new RestErrors.RateLimited(Provider.VULTR, "rate_limited", "Vultr API rate limit hit; retry after "
                         + Math.max(1, wait.toSeconds()) + " s", wait);
             }
             LOG.debugf("Vultr rate limit hit; waiting %d ms", wait.toMillis());

@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.RestErrors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,10 +44,10 @@ class DigitalOceanErrorsTest {
         assertClass(e, ErrorClass.RATE_LIMITED, ErrorScope.PROVIDER);
         assertTrue(e.retryable());
         assertEquals("too_many_requests", e.providerCode());
-        assertEquals(Duration.ofSeconds(42), assertInstanceOf(DigitalOceanErrors.RateLimited.class, e).retryAfter());
+        assertEquals(Duration.ofSeconds(42), assertInstanceOf(RestErrors.RateLimited.class, e).retryAfter());
         assertTrue(e.getMessage().contains("resets in 42 s"), e.getMessage());
         ProviderException ra = http(429, "", Map.of("retry-after", "7"));
-        assertEquals(Duration.ofSeconds(7), ((DigitalOceanErrors.RateLimited) ra).retryAfter());
+        assertEquals(Duration.ofSeconds(7), ((RestErrors.RateLimited) ra).retryAfter());
     }
 
     @Test

@@ -336,7 +336,7 @@ public class DigitalOceanProvisioningTest {
         assertErrorInfo(e, "TRANSIENT", "PROVIDER");
         // Quarkus' REST client reports its read timeout as a bare NullPointerException here (no cause chain), so
         // the description names the exception type rather than "timed out"; the class is what matters.
-        assertTrue(e.getStatus().getDescription().contains("DigitalOcean API call"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().contains("DigitalOcean Droplets API call"), e.getStatus().getDescription());
         standIn.faults().slowDelayMillis(1500);
     }
 

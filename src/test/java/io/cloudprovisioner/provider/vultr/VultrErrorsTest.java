@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.vultr;
 
+import io.cloudprovisioner.provider.RestErrors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,7 @@ class VultrErrorsTest {
     void everyClass() {
         ProviderException rl = http(429, "Rate limit reached", Map.of("retry-after", "2"));
         assertClass(rl, ErrorClass.RATE_LIMITED, ErrorScope.PROVIDER);
-        assertEquals(Duration.ofSeconds(2), ((VultrErrors.RateLimited) rl).retryAfter());
+        assertEquals(Duration.ofSeconds(2), ((RestErrors.RateLimited) rl).retryAfter());
         assertClass(http(500, "Internal error", Map.of()), ErrorClass.TRANSIENT, ErrorScope.PROVIDER);
         assertClass(http(503, "Unavailable", Map.of()), ErrorClass.TRANSIENT, ErrorScope.PROVIDER);
         assertClass(http(400, "Plan is not available in the selected region.", Map.of()), ErrorClass.CAPACITY,
