@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.RestCalls;
 import io.cloudprovisioner.provider.RestErrors;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.provider.ConfigLookup;
@@ -12,15 +13,12 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.client.ClientResponseFilter;
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.MultivaluedMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,7 +54,7 @@ public class DigitalOceanClients {
                             .baseUri(settings.baseUrl())
                             .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .clientHeadersFactory(new BearerHeaders(t))
+                            .clientHeadersFactory(new RestCalls.BearerHeaders(t))
                             .register(new DigitalOceanErrors.Mapper(t))
                             .register(rateLimit)
                             .build(DigitalOceanApi.class);
@@ -86,25 +84,8 @@ public class DigitalOceanClients {
      *     429, which DigitalOcean answers before doing anything
      */
     public <T> T call(String operation, boolean idempotent, Supplier<T> work) {
-        int max = Math.max(1, settings.maxAttempts());
-        for (int attempt = 1;; attempt++) {
-            rateLimit.await(settings.maxRetryWait());
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                ProviderException pe = DigitalOceanErrors.classify(e, token);
-                boolean again = attempt < max && pe.retryable()
-                        && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
-                Duration wait = pe instanceof RestErrors.RateLimited rl ? rl.retryAfter()
-                        : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
-                if (!again || wait.compareTo(settings.maxRetryWait()) > 0) {
-                    throw pe;
-                }
-                LOG.debugf("DigitalOcean %s attempt %d/%d failed (%s %s), retrying in %d ms", operation, attempt,
-                        max, pe.errorClass(), pe.providerCode(), wait.toMillis());
-                sleep(wait);
-            }
-        }
+        return RestCalls.call(Provider.DIGITALOCEAN, operation, idempotent, settings.maxAttempts(), settings.maxRetryWait(),
+                rateLimit, e -> DigitalOceanErrors.classify(e, token), work);
     }
 
     /** Runs a call that returns nothing. */
@@ -116,42 +97,14 @@ public class DigitalOceanClients {
     }
 
     static void sleep(Duration d) {
-        try {
-            Thread.sleep(Math.max(0, d.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.TRANSIENT, ErrorScope.REQUEST,
-                    "interrupted", "interrupted while waiting for DigitalOcean");
-        }
-    }
-
-    /** Adds the bearer token; the factory holds the only reference besides this class and prints nothing. */
-    static final class BearerHeaders implements ClientHeadersFactory {
-        private final String token;
-
-        BearerHeaders(String token) {
-            this.token = token;
-        }
-
-        @Override
-        public MultivaluedMap<String, String> update(MultivaluedMap<String, String> incoming,
-                MultivaluedMap<String, String> outgoing) {
-            MultivaluedMap<String, String> h = new MultivaluedHashMap<>();
-            h.putSingle("Authorization", "Bearer " + token);
-            return h;
-        }
-
-        @Override
-        public String toString() {
-            return "BearerHeaders[***]";
-        }
+        RestCalls.sleep(Provider.DIGITALOCEAN, d);
     }
 
     /**
      * DigitalOcean's ratelimit-remaining / ratelimit-reset headers, read from every answer. When nothing remains and
      * the reset is near, the next call waits for it instead of hammering the API; when it is far, it fails fast.
      */
-    static final class RateLimit implements ClientResponseFilter {
+    static final class RateLimit implements ClientResponseFilter, RestCalls.Gate {
         private final Clock clock;
         private volatile long remaining = -1;
         private volatile long resetEpochSecond;
@@ -176,7 +129,8 @@ public class DigitalOceanClients {
             }
         }
 
-        void await(Duration maxWait) {
+        @Override
+        public void await(Duration maxWait) {
             if (remaining != 0) {
                 return;
             }
