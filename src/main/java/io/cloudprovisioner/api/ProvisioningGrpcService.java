@@ -14,6 +14,19 @@ import io.cloudprovisioner.api.v1.ProvisionedInstance;
 import io.cloudprovisioner.api.v1.ProvisioningService;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
 import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
+import io.cloudprovisioner.api.v1.LedgerState;
+import io.cloudprovisioner.api.v1.ReconcileFinding;
+import io.cloudprovisioner.api.v1.ReconcileFindingKind;
+import io.cloudprovisioner.api.v1.ReconcileRequest;
+import io.cloudprovisioner.api.v1.ReconcileResponse;
+import io.cloudprovisioner.ledger.Attempt;
+import io.cloudprovisioner.ledger.Fingerprint;
+import io.cloudprovisioner.ledger.Ledger;
+import io.cloudprovisioner.ledger.LedgerNode;
+import io.cloudprovisioner.ledger.LedgerRecord;
+import io.cloudprovisioner.ledger.RecordState;
+import io.cloudprovisioner.ledger.Reconciler;
+import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.catalog.Catalog;
 import io.cloudprovisioner.catalog.CatalogStore;
 import io.cloudprovisioner.catalog.Constraint;
@@ -85,6 +98,12 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Inject
     FailedOfferings failedOfferings;
     @Inject
+    Ledger ledger;
+    @Inject
+    LedgerNode node;
+    @Inject
+    Reconciler reconciler;
+    @Inject
     @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
     int maxAttempts;
 
@@ -93,6 +112,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
 
     @Override
     public Uni<ProvisionInstanceResponse> provisionInstance(ProvisionInstanceRequest request) {
+        String caller = CallerInterceptor.current();
         return ApiErrors.unary("ProvisionInstance", () -> {
             Catalog cat = catalog.current();
             RequestValidator v = new RequestValidator();
@@ -119,101 +139,320 @@ public class ProvisioningGrpcService implements ProvisioningService {
                     ? v.preferences(request.getPreferences(), settings.policy(), cat, "preferences")
                     : settings.preferences();
             v.throwIfInvalid();
+            Checked in = new Checked(cat, p, region, type, spec, prefs);
 
-            List<ProvisionAttempt> attempts = new ArrayList<>();
-            Offer offer = null;
-            if (p == null) {
-                SelectionResult r = selector.select(spec, prefs, 1, request.hasPreferences() ? "request"
-                        : settings.preferencesSource());
-                if (r.candidates().isEmpty()) {
-                    throw ApiErrors.failedPrecondition("no configured provider has an offer that satisfies the spec; "
-                            + "see SelectProvider for every rejection", "NO_CANDIDATE",
-                            List.of(ApiErrors.precondition("CREDENTIALS", "providers",
-                                    "configure at least one provider that can satisfy the spec")), Map.of());
-                }
-                Candidate c = r.candidates().get(0);
-                offer = c.offer();
-                p = offer.type().provider();
-                region = offer.region();
-            }
-            boolean tee = spec != null && spec.requireTee();
-            if (tee && !cat.provider(p).hasTee()) {
-                throw ApiErrors.failedPrecondition(p.displayName() + " offers no confidential-computing instance type",
-                        "TEE_UNSUPPORTED", List.of(ApiErrors.precondition("TEE", "provider/" + p.id(),
-                                "require_tee needs AWS, GCP or Azure")), Map.of("provider", p.id()));
-            }
-            if (offer == null && type == null) {
-                offer = mapOrThrow(cat, p, region, spec);
-            } else if (offer == null) {
-                offer = cat.provider(p).regions().get(region).offer(type);
-                Constraint failed = offer == null || spec == null ? null
-                        : InstanceTypeMapper.check(offer, spec.withSpot(false), EXPLICIT_TYPE_POLICY, false);
-                if (failed != null && failed != Constraint.PRICE_UNKNOWN && failed != Constraint.RETIRED) {
-                    throw ApiErrors.invalidArgument("instance_type", type + " does not satisfy the spec ("
-                            + failed.name().toLowerCase(Locale.ROOT) + ")");
-                }
-            }
-            String typeName = offer != null ? offer.type().name() : type;
-            int storage = spec == null ? (int) RequestValidator.DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
-            List<Target> plan = new ArrayList<>();
-            plan.add(new Target(p, region, typeName, offer, request.getZone()));
-            if (request.getAllowFallback() && spec != null) {
-                // zone: the adapters try the region's zones; then region and provider: the next cheapest candidates
-                for (Candidate c : selector.select(spec, prefs, MAX_FALLBACK_CANDIDATES, "fallback").candidates()) {
-                    Target t = new Target(c.offer().type().provider(), c.offer().region(), c.offer().type().name(),
-                            c.offer(), "");
-                    if (plan.stream().noneMatch(x -> x.sameOffering(t)) && providers.configured(t.provider())) {
-                        plan.add(t);
+            String key = requestId.toLowerCase(Locale.ROOT);
+            ProvisionInstanceRequest canonical = request.toBuilder().clearClientRequestId().build();
+            String fingerprint = Fingerprint.of(canonical);
+            for (int round = 0; round < 5; round++) {
+                LedgerRecord known = ledger.find(key).orElse(null);
+                if (known != null) {
+                    ProvisionInstanceResponse replay = existing(known, fingerprint, requestId);
+                    if (replay != null) {
+                        return replay;
+                    }
+                    if (known.state() == RecordState.CREATING || !retryableFailure(known)) {
+                        continue; // resolved just now (waited, or recovered): look again
+                    }
+                    if (outcomeUnknown(known) && !lookedUp(known)) {
+                        continue; // the earlier attempt's instance was found: replay it
                     }
                 }
-            }
-            ProviderException last = null;
-            for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
-                Target t = plan.get(i);
-                ProvisionAttempt.Builder attempt = ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(
-                        t.provider())).setRegion(t.region()).setZone(t.zone()).setInstanceType(t.type());
-                Optional<String> blocked = request.getAllowFallback()
-                        ? failedOfferings.blocked(t.provider(), t.region(), t.type()) : Optional.empty();
-                if (blocked.isPresent()) {
-                    attempts.add(attempt.setErrorClass("SKIPPED").setMessage(blocked.get()).build());
+                if (node.track(key) == null) {
+                    waitForLocal(key);
                     continue;
                 }
-                boolean spot = spec != null && spec.allowSpot() && prefs.spotAllowed()
-                        && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
-                ProviderAdapter adapter = adapterFor(t.provider());
-                ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, requestId,
-                        request.getLabelsMap(), storage);
                 try {
-                    Instance created = adapter.provision(pr);
-                    attempts.add(attempt.setZone(created.zone()).build());
-                    Offer priced = t.offer() != null ? t.offer()
-                            : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
-                    return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot))
-                            .setClientRequestId(requestId).addAllAttempts(attempts).build();
-                } catch (ProviderException e) {
-                    attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
-                    last = e;
-                    boolean failover = e.errorClass() == ErrorClass.CAPACITY || e.errorClass() == ErrorClass.QUOTA;
-                    if (!request.getAllowFallback() || !failover) {
-                        break;
+                    List<Target> plan = plan(request, in);
+                    Ledger.Begin b = ledger.begin(new Ledger.Intent(key, requestId, fingerprint, caller,
+                            Fingerprint.json(canonical), request.getLabelsMap(), node.id()), this::retryableFailure);
+                    if (b instanceof Ledger.Started) {
+                        return execute(request, in, plan, key, requestId);
                     }
-                    failedOfferings.failed(t.provider(), t.region(), t.type(), e.errorClass(), e.scope());
+                } finally {
+                    node.release(key);
                 }
             }
-            Map<String, String> summary = new java.util.LinkedHashMap<>();
-            summary.put("attempts", Integer.toString(attempts.size()));
-            for (int i = 0; i < attempts.size(); i++) {
-                ProvisionAttempt a = attempts.get(i);
-                summary.put("attempt_" + (i + 1), a.getProvider().name().substring("CLOUD_PROVIDER_".length())
-                        .toLowerCase(Locale.ROOT) + "/" + a.getRegion() + "/" + a.getInstanceType() + ": "
-                        + a.getErrorClass());
-            }
-            if (last == null) {
-                throw ApiErrors.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "every candidate was skipped: each "
-                        + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
-            }
-            throw ProviderErrors.toStatus(last, summary);
+            throw ApiErrors.build(com.google.rpc.Code.ABORTED, "client_request_id " + requestId + " is busy: "
+                    + "another call with it is in progress; retry", "REQUEST_IN_PROGRESS",
+                    Map.of("client_request_id", requestId));
         }, calls);
+    }
+
+    /** What validation produced: the request's resolved parts. */
+    private record Checked(Catalog cat, Provider provider, String region, String type, ResourceSpec spec,
+            SelectionPreferences prefs) {
+    }
+
+    /** Places to try, in order: the chosen (or named) offering, then fallbacks when allowed. */
+    private List<Target> plan(ProvisionInstanceRequest request, Checked in) {
+        Catalog cat = in.cat();
+        Provider p = in.provider();
+        String region = in.region();
+        String type = in.type();
+        ResourceSpec spec = in.spec();
+        SelectionPreferences prefs = in.prefs();
+        Offer offer = null;
+        if (p == null) {
+            SelectionResult r = selector.select(spec, prefs, 1, request.hasPreferences() ? "request"
+                    : settings.preferencesSource());
+            if (r.candidates().isEmpty()) {
+                throw ApiErrors.failedPrecondition("no configured provider has an offer that satisfies the spec; "
+                        + "see SelectProvider for every rejection", "NO_CANDIDATE",
+                        List.of(ApiErrors.precondition("CREDENTIALS", "providers",
+                                "configure at least one provider that can satisfy the spec")), Map.of());
+            }
+            Candidate c = r.candidates().get(0);
+            offer = c.offer();
+            p = offer.type().provider();
+            region = offer.region();
+        }
+        boolean tee = spec != null && spec.requireTee();
+        if (tee && !cat.provider(p).hasTee()) {
+            throw ApiErrors.failedPrecondition(p.displayName() + " offers no confidential-computing instance type",
+                    "TEE_UNSUPPORTED", List.of(ApiErrors.precondition("TEE", "provider/" + p.id(),
+                            "require_tee needs AWS, GCP or Azure")), Map.of("provider", p.id()));
+        }
+        if (offer == null && type == null) {
+            offer = mapOrThrow(cat, p, region, spec);
+        } else if (offer == null) {
+            offer = cat.provider(p).regions().get(region).offer(type);
+            Constraint failed = offer == null || spec == null ? null
+                    : InstanceTypeMapper.check(offer, spec.withSpot(false), EXPLICIT_TYPE_POLICY, false);
+            if (failed != null && failed != Constraint.PRICE_UNKNOWN && failed != Constraint.RETIRED) {
+                throw ApiErrors.invalidArgument("instance_type", type + " does not satisfy the spec ("
+                        + failed.name().toLowerCase(Locale.ROOT) + ")");
+            }
+        }
+        String typeName = offer != null ? offer.type().name() : type;
+        adapterFor(p); // FAILED_PRECONDITION before anything is recorded when the first choice is not configured
+        List<Target> plan = new ArrayList<>();
+        plan.add(new Target(p, region, typeName, offer, request.getZone()));
+        if (request.getAllowFallback() && spec != null) {
+            // zone: the adapters try the region's zones; then region and provider: the next cheapest candidates
+            for (Candidate c : selector.select(spec, prefs, MAX_FALLBACK_CANDIDATES, "fallback").candidates()) {
+                Target t = new Target(c.offer().type().provider(), c.offer().region(), c.offer().type().name(),
+                        c.offer(), "");
+                if (plan.stream().noneMatch(x -> x.sameOffering(t)) && providers.configured(t.provider())) {
+                    plan.add(t);
+                }
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Runs the plan with the ledger: each attempt is recorded before its cloud call and completed after it; the
+     * record ends RUNNING with the instance or FAILED with the last classified error.
+     */
+    private ProvisionInstanceResponse execute(ProvisionInstanceRequest request, Checked in, List<Target> plan,
+            String key, String requestId) {
+        Catalog cat = in.cat();
+        ResourceSpec spec = in.spec();
+        boolean tee = spec != null && spec.requireTee();
+        int storage = spec == null ? (int) RequestValidator.DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
+        List<ProvisionAttempt> attempts = new ArrayList<>();
+        ProviderException last = null;
+        for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
+            Target t = plan.get(i);
+            ProvisionAttempt.Builder attempt = ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(
+                    t.provider())).setRegion(t.region()).setZone(t.zone()).setInstanceType(t.type());
+            Optional<String> blocked = request.getAllowFallback()
+                    ? failedOfferings.blocked(t.provider(), t.region(), t.type()) : Optional.empty();
+            if (blocked.isPresent()) {
+                int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
+                ledger.attemptEnded(key, seq, "SKIPPED", blocked.get());
+                attempts.add(attempt.setErrorClass("SKIPPED").setMessage(blocked.get()).build());
+                continue;
+            }
+            boolean spot = spec != null && spec.allowSpot() && in.prefs().spotAllowed()
+                    && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
+            ProviderAdapter adapter = adapterFor(t.provider());
+            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, requestId,
+                    request.getLabelsMap(), storage);
+            int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
+            try {
+                Instance created = adapter.provision(pr);
+                ledger.attemptEnded(key, seq, "", null);
+                ledger.created(key, created);
+                attempts.add(attempt.setZone(created.zone()).build());
+                Offer priced = t.offer() != null ? t.offer()
+                        : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
+                return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot)
+                        .toBuilder().setLedgerState(LedgerState.LEDGER_STATE_RUNNING)).setClientRequestId(requestId)
+                        .addAllAttempts(attempts).build();
+            } catch (ProviderException e) {
+                ledger.attemptEnded(key, seq, e.errorClass().name(), e.getMessage());
+                attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
+                last = e;
+                boolean failover = e.errorClass() == ErrorClass.CAPACITY || e.errorClass() == ErrorClass.QUOTA;
+                if (!request.getAllowFallback() || !failover) {
+                    break;
+                }
+                failedOfferings.failed(t.provider(), t.region(), t.type(), e.errorClass(), e.scope());
+            }
+        }
+        Map<String, String> summary = attemptSummary(attempts);
+        if (last == null) {
+            ledger.failed(key, ErrorClass.CAPACITY.name(), ErrorScope.REGION.name(), "every candidate was skipped");
+            throw ApiErrors.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "every candidate was skipped: each "
+                    + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
+        }
+        ledger.failed(key, last.errorClass().name(), last.scope().name(), last.getMessage());
+        throw ProviderErrors.toStatus(last, summary);
+    }
+
+    private static Map<String, String> attemptSummary(List<ProvisionAttempt> attempts) {
+        Map<String, String> summary = new java.util.LinkedHashMap<>();
+        summary.put("attempts", Integer.toString(attempts.size()));
+        for (int i = 0; i < attempts.size(); i++) {
+            ProvisionAttempt a = attempts.get(i);
+            summary.put("attempt_" + (i + 1), a.getProvider().name().substring("CLOUD_PROVIDER_".length())
+                    .toLowerCase(Locale.ROOT) + "/" + a.getRegion() + "/" + a.getInstanceType() + ": "
+                    + a.getErrorClass());
+        }
+        return summary;
+    }
+
+    /** Failures worth another try with the same id (the cloud can answer differently later). */
+    private boolean retryableFailure(LedgerRecord r) {
+        if (r.state() != RecordState.FAILED || r.errorClass() == null) {
+            return false;
+        }
+        try {
+            ErrorClass c = ErrorClass.valueOf(r.errorClass());
+            return c.retryable() || c == ErrorClass.CAPACITY || c == ErrorClass.QUOTA;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A TRANSIENT or RATE_LIMITED failure (a timeout, a 5xx) may hide a create the cloud did after all. */
+    private static boolean outcomeUnknown(LedgerRecord r) {
+        return ErrorClass.TRANSIENT.name().equals(r.errorClass()) || ErrorClass.RATE_LIMITED.name().equals(
+                r.errorClass());
+    }
+
+    /**
+     * Before a failed request is tried again: did an earlier attempt create the instance after all (a timeout or
+     * 5xx can hide a success)? Found: the record is completed and false is returned (replay it). Not found: true.
+     */
+    private boolean lookedUp(LedgerRecord r) {
+        Optional<Instance> found = reconciler.lookUp(r);
+        if (found.isEmpty()) {
+            return true;
+        }
+        if (node.track(r.requestKey()) != null) {
+            try {
+                if (ledger.claim(r, node.id())) {
+                    ledger.created(r.requestKey(), found.get());
+                }
+            } finally {
+                node.release(r.requestKey());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What to do with a request id the ledger knows: the answer to replay, or null to go on (take over a
+     * retryable failure, or look again after waiting / recovering). Rejects the id reused with other parameters.
+     */
+    private ProvisionInstanceResponse existing(LedgerRecord r, String fingerprint, String requestId) {
+        if (!r.fingerprint().equals(fingerprint)) {
+            throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId
+                    + " was used for a different request (ids are compared case-insensitively); use a new id",
+                    "IDEMPOTENCY_KEY_REUSED", Map.of("client_request_id", r.clientRequestId(), "ledger_state",
+                            r.state().name(), "recorded_at", r.createdAt().toString()));
+        }
+        switch (r.state()) {
+            case RUNNING, TERMINATING, TERMINATED, VANISHED -> {
+                return replay(r);
+            }
+            case FAILED -> {
+                if (retryableFailure(r)) {
+                    return null;
+                }
+                Map<String, String> meta = new java.util.LinkedHashMap<>(attemptSummary(attemptsOf(r)));
+                meta.put("replayed", "true");
+                throw ProviderErrors.toStatus(new ProviderException(r.provider(), ErrorClass.valueOf(r.errorClass()),
+                        r.errorScope() == null ? ErrorScope.REQUEST : ErrorScope.valueOf(r.errorScope()), "",
+                        r.errorMessage()), meta);
+            }
+            default -> { // CREATING
+                if (node.working(r.requestKey()).isPresent()) {
+                    waitForLocal(r.requestKey());
+                } else if (node.ownerGone(r)) {
+                    reconciler.recover(r);
+                } else {
+                    throw ApiErrors.build(com.google.rpc.Code.ABORTED, "client_request_id " + requestId
+                            + " is being provisioned by replica " + r.owner() + "; retry to get its result",
+                            "REQUEST_IN_PROGRESS", Map.of("client_request_id", r.clientRequestId(), "owner",
+                                    r.owner()));
+                }
+                return null;
+            }
+        }
+    }
+
+    private void waitForLocal(String key) {
+        node.working(key).ifPresent(f -> {
+            try {
+                f.get(15, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiErrors.build(com.google.rpc.Code.CANCELLED, "interrupted", "CANCELLED", Map.of());
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // look again: the ledger says how it ended
+            }
+        });
+    }
+
+    private List<ProvisionAttempt> attemptsOf(LedgerRecord r) {
+        List<ProvisionAttempt> out = new ArrayList<>();
+        for (Attempt a : ledger.attempts(r.requestKey())) {
+            out.add(ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(a.provider()))
+                    .setRegion(a.region()).setZone(a.zone()).setInstanceType(a.instanceType())
+                    .setErrorClass(a.errorClass() == null ? "INTERRUPTED" : a.errorClass())
+                    .setMessage(a.message() == null ? "" : a.message()).build());
+        }
+        return out;
+    }
+
+    private ProvisionInstanceResponse replay(LedgerRecord r) {
+        return ProvisionInstanceResponse.newBuilder().setInstance(toProto(r)).setClientRequestId(r.clientRequestId())
+                .addAllAttempts(attemptsOf(r)).setReplayed(true).build();
+    }
+
+    /** A record as the API shows it (price from the catalog, as when it was chosen). */
+    private ProvisionedInstance toProto(LedgerRecord r) {
+        ProvisionedInstance.Builder b = ProvisionedInstance.newBuilder().setLedgerState(ledgerState(r.state()))
+                .setClientRequestId(r.clientRequestId()).putAllLabels(ManagedLabels.forRequest(r.clientRequestId(),
+                        r.labels())).setSpot(r.spot());
+        if (r.provider() != null) {
+            b.setProvider(ProtoMapper.toProto(r.provider()));
+        }
+        b.setRegion(nz(r.region())).setZone(nz(r.zone())).setInstanceType(nz(r.instanceType()))
+                .setId(nz(r.instanceId())).setPublicIp(nz(r.publicIp())).setPrivateIp(nz(r.privateIp()));
+        b.setStatus(toProto(r.instanceStatus() == null ? InstanceStatus.UNKNOWN : r.instanceStatus()));
+        if (r.instanceCreatedAt() != null) {
+            b.setCreatedAt(Timestamp.newBuilder().setSeconds(r.instanceCreatedAt().getEpochSecond())
+                    .setNanos(r.instanceCreatedAt().getNano()));
+        }
+        if (r.provider() != null && r.region() != null && r.instanceType() != null) {
+            catalog.current().provider(r.provider()).region(r.region()).map(reg -> reg.offer(r.instanceType()))
+                    .map(o -> o.effectivePrice(r.spot())).ifPresent(price -> b.setHourlyPrice(
+                            ProtoMapper.toProto(price)));
+        }
+        return b.build();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    static LedgerState ledgerState(RecordState s) {
+        return LedgerState.valueOf("LEDGER_STATE_" + s.name());
     }
 
     private static Offer mapOrThrow(Catalog cat, Provider p, String region, ResourceSpec spec) {
@@ -325,10 +564,39 @@ public class ProvisioningGrpcService implements ProvisioningService {
             RequestValidator v = new RequestValidator();
             String requestId = requestId(v, request.getClientRequestId(), "client_request_id");
             v.throwIfInvalid();
+            String termKey = requestId.toLowerCase(Locale.ROOT);
+            String fingerprint = Fingerprint.of(request.toBuilder().clearClientRequestId().build());
+            Ledger.Termination term = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint,
+                    t.provider(), t.region(), t.id(), null));
+            if (!term.fingerprint().equals(fingerprint)) {
+                throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId
+                        + " was used to terminate " + term.provider().id() + "/" + term.instanceId()
+                        + "; use a new id", "IDEMPOTENCY_KEY_REUSED", Map.of("client_request_id", requestId,
+                                "instance_id", term.instanceId()));
+            }
+            if (InstanceStatus.TERMINATED.name().equals(term.status())) {
+                return TerminateInstanceResponse.newBuilder().setStatus(toProto(InstanceStatus.TERMINATED))
+                        .setClientRequestId(requestId).build();
+            }
             ProviderAdapter a = adapterFor(t.provider());
-            Instance i = call(() -> a.terminate(t.region(), t.id()));
-            return TerminateInstanceResponse.newBuilder().setStatus(toProto(i.status())).setClientRequestId(requestId)
-                    .build();
+            LedgerRecord r = ledger.findByInstance(t.provider(), t.id()).orElse(null);
+            boolean tracked = r != null && node.track(r.requestKey()) != null;
+            try {
+                if (tracked) {
+                    ledger.terminating(r.requestKey(), node.id(), node::ownerGone);
+                }
+                Instance i = call(() -> a.terminate(t.region(), t.id()));
+                if (r != null) {
+                    ledger.terminationSeen(r.requestKey(), i.status());
+                }
+                ledger.terminationDone(termKey, i.status());
+                return TerminateInstanceResponse.newBuilder().setStatus(toProto(i.status()))
+                        .setClientRequestId(requestId).build();
+            } finally {
+                if (tracked) {
+                    node.release(r.requestKey());
+                }
+            }
         }, calls);
     }
 
@@ -348,10 +616,28 @@ public class ProvisioningGrpcService implements ProvisioningService {
         return ApiErrors.unary("GetInstanceDetails", () -> {
             InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
             ProviderAdapter a = adapterFor(t.provider());
-            Instance i = call(() -> a.describe(t.region(), t.id()));
+            LedgerRecord r = ledger.findByInstance(t.provider(), t.id()).orElse(null);
+            Instance i;
+            try {
+                i = a.describe(t.region(), t.id());
+            } catch (ProviderException e) {
+                if (e.errorClass() == ErrorClass.NOT_FOUND && r != null && r.state() == RecordState.RUNNING) {
+                    ledger.ended(r.requestKey(), RecordState.VANISHED, InstanceStatus.TERMINATED);
+                }
+                throw ProviderErrors.toStatus(e, r == null ? Map.of() : Map.of("ledger_state",
+                        r.state() == RecordState.RUNNING && e.errorClass() == ErrorClass.NOT_FOUND
+                                ? RecordState.VANISHED.name() : r.state().name()));
+            }
+            if (r != null) {
+                ledger.observed(r.requestKey(), i);
+            }
             Offer offer = catalog.current().provider(t.provider()).region(i.region())
-                    .map(r -> r.offer(i.instanceType())).orElse(null);
-            return GetInstanceDetailsResponse.newBuilder().setInstance(toProto(i, offer, i.spot())).build();
+                    .map(reg -> reg.offer(i.instanceType())).orElse(null);
+            ProvisionedInstance.Builder b = toProto(i, offer, i.spot()).toBuilder();
+            if (r != null) {
+                b.setLedgerState(ledgerState(r.state()));
+            }
+            return GetInstanceDetailsResponse.newBuilder().setInstance(b).build();
         }, calls);
     }
 
@@ -371,38 +657,133 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 }
             }
             v.throwIfInvalid();
-            List<Instance> all = new ArrayList<>();
+            if (only != null && adapters.adapter(only).isPresent() && !providers.credentials(only).configured()) {
+                adapterFor(only);
+            }
+            // The ledger's records, refreshed from each configured provider's own listing; managed instances
+            // the ledger has no live record of (orphans, or made before the ledger) are listed too.
+            List<ProvisionedInstance> all = new ArrayList<>();
+            List<LedgerRecord> records = new ArrayList<>();
+            for (int from = 0;; from += 1000) {
+                List<LedgerRecord> page = ledger.list(only, request.getIncludeEnded(), from, 1000);
+                records.addAll(page);
+                if (page.size() < 1000) {
+                    break;
+                }
+            }
+            java.util.Set<String> recorded = new java.util.HashSet<>();
             for (Provider p : Provider.values()) {
-                if ((only != null && p != only) || adapters.adapter(p).isEmpty()) {
+                if ((only != null && p != only) || adapters.adapter(p).isEmpty()
+                        || !providers.credentials(p).configured()) {
                     continue;
                 }
-                if (!providers.credentials(p).configured()) {
-                    if (only != null) {
-                        adapterFor(p);
+                Map<String, Instance> live = call(() -> reconciler.liveInstances(p));
+                for (LedgerRecord r : records) {
+                    if (r.provider() == p && r.hasInstance()) {
+                        recorded.add(p.id() + "/" + r.instanceId());
+                        Instance i = live.get(r.instanceId());
+                        if (i != null && (i.status() != r.instanceStatus() || !i.publicIp().equals(nz(r.publicIp())))) {
+                            ledger.observed(r.requestKey(), i);
+                        }
                     }
-                    continue;
                 }
-                ProviderAdapter a = adapters.adapter(p).get();
-                for (Instance i : call(() -> a.listManaged(""))) {
-                    if (i.labels().entrySet().containsAll(request.getLabelSelectorMap().entrySet())) {
-                        all.add(i);
+                for (Instance i : live.values()) {
+                    if (!recorded.contains(p.id() + "/" + i.id())) {
+                        Offer offer = catalog.current().provider(i.provider()).region(i.region())
+                                .map(reg -> reg.offer(i.instanceType())).orElse(null);
+                        all.add(toProto(i, offer, i.spot()));
+                    }
+                }
+                for (LedgerRecord r : records) {
+                    if (r.provider() == p && r.hasInstance()) {
+                        Instance i = live.get(r.instanceId());
+                        if (i == null && !r.state().isFinal() && gone(p, r)) {
+                            // the cloud no longer has it: VANISHED (or TERMINATED when a termination was under way)
+                            ledger.ended(r.requestKey(), r.state() == RecordState.TERMINATING
+                                    ? RecordState.TERMINATED : RecordState.VANISHED, InstanceStatus.TERMINATED);
+                            if (!request.getIncludeEnded()) {
+                                continue;
+                            }
+                        }
+                        ProvisionedInstance.Builder b = toProto(ledger.find(r.requestKey()).orElse(r)).toBuilder();
+                        if (i != null) {
+                            b.putAllLabels(i.labels());
+                        }
+                        all.add(b.build());
                     }
                 }
             }
-            all.sort(Comparator.comparing((Instance i) -> i.provider()).thenComparing(Instance::region)
-                    .thenComparing(Instance::id));
+            for (LedgerRecord r : records) {
+                boolean refreshed = r.provider() != null && r.hasInstance() && adapters.adapter(r.provider())
+                        .isPresent() && providers.credentials(r.provider()).configured();
+                if (!refreshed && (only == null || r.provider() == only)) {
+                    all.add(toProto(r));
+                }
+            }
+            List<ProvisionedInstance> selected = all.stream().filter(i -> i.getLabelsMap().entrySet()
+                    .containsAll(request.getLabelSelectorMap().entrySet()))
+                    .sorted(Comparator.comparing((ProvisionedInstance i) -> i.getProvider().getNumber())
+                            .thenComparing(ProvisionedInstance::getRegion).thenComparing(ProvisionedInstance::getId)
+                            .thenComparing(ProvisionedInstance::getClientRequestId))
+                    .toList();
             ListInstancesResponse.Builder out = ListInstancesResponse.newBuilder();
-            int end = Math.min(all.size(), offset + pageSize);
+            int end = Math.min(selected.size(), offset + pageSize);
             for (int i = offset; i < end; i++) {
-                Instance inst = all.get(i);
-                Offer offer = catalog.current().provider(inst.provider()).region(inst.region())
-                        .map(r -> r.offer(inst.instanceType())).orElse(null);
-                out.addInstances(toProto(inst, offer, inst.spot()));
+                out.addInstances(selected.get(i));
             }
-            if (end < all.size()) {
+            if (end < selected.size()) {
                 out.setNextPageToken(Base64.getUrlEncoder().withoutPadding()
                         .encodeToString(("v1:" + end).getBytes(StandardCharsets.UTF_8)));
             }
+            return out.build();
+        }, calls);
+    }
+
+    /** Whether the cloud confirms a record's instance is gone (NOT_FOUND or TERMINATED); false when unsure. */
+    private boolean gone(Provider p, LedgerRecord r) {
+        try {
+            return adapterFor(p).describe(r.region(), r.instanceId()).status() == InstanceStatus.TERMINATED;
+        } catch (ProviderException e) {
+            return e.errorClass() == ErrorClass.NOT_FOUND;
+        }
+    }
+
+    @Override
+    public Uni<ReconcileResponse> reconcile(ReconcileRequest request) {
+        return ApiErrors.unary("Reconcile", () -> {
+            RequestValidator v = new RequestValidator();
+            Provider only = v.provider(request.getProvider(), "provider", false);
+            java.time.Duration grace = null;
+            if (request.hasGrace()) {
+                if (request.getGrace().getSeconds() < 0 || request.getGrace().getNanos() < 0) {
+                    v.add("grace", "must not be negative");
+                } else {
+                    grace = java.time.Duration.ofSeconds(request.getGrace().getSeconds(), request.getGrace().getNanos());
+                }
+            }
+            v.throwIfInvalid();
+            if (only != null) {
+                adapterFor(only);
+            }
+            Reconciler.Options defaults = reconciler.defaults(only == null
+                    ? java.util.EnumSet.allOf(Provider.class) : java.util.EnumSet.of(only));
+            Reconciler.Report r = reconciler.reconcile(new Reconciler.Options(defaults.providers(),
+                    request.getDryRun(), request.hasTerminateOrphans() ? request.getTerminateOrphans()
+                            : defaults.terminateOrphans(), grace == null ? defaults.grace() : grace));
+            ReconcileResponse.Builder out = ReconcileResponse.newBuilder().setRan(r.ran())
+                    .setLeaseHolder(nz(r.leaseHolder())).setInstancesSeen(r.instancesSeen())
+                    .setRecordsChecked(r.recordsChecked());
+            for (Reconciler.Finding f : r.findings()) {
+                ReconcileFinding.Builder b = ReconcileFinding.newBuilder()
+                        .setKind(ReconcileFindingKind.valueOf("RECONCILE_FINDING_KIND_" + f.kind().name()))
+                        .setRegion(nz(f.region())).setInstanceId(nz(f.instanceId()))
+                        .setClientRequestId(nz(f.clientRequestId())).setDetail(nz(f.detail())).setApplied(f.applied());
+                if (f.provider() != null) {
+                    b.setProvider(ProtoMapper.toProto(f.provider()));
+                }
+                out.addFindings(b);
+            }
+            r.providerErrors().forEach((p, e) -> out.putProviderErrors(p.id(), e));
             return out.build();
         }, calls);
     }

@@ -41,4 +41,12 @@ public interface StandIn extends AutoCloseable {
      */
     record RecordedCall(String operation, String method, String path, String query, String body) {
     }
+
+    /**
+     * A fresh embedded ledger directory for one application start: each stand-in resource gives its application
+     * its own ledger, so request ids used by one provider's tests never meet another's.
+     */
+    public static String freshLedgerDir() {
+        return "./target/test-ledger/" + java.util.UUID.randomUUID();
+    }
 }

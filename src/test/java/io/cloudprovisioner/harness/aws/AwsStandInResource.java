@@ -25,6 +25,7 @@ public class AwsStandInResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         standIn = AwsStandIn.start();
         return Map.ofEntries(
+                Map.entry("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir()),
                 Map.entry("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
                 Map.entry("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
                 Map.entry("cloudprovisioner.aws.endpoint", standIn.baseUrl()),

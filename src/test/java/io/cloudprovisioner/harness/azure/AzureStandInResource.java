@@ -25,6 +25,7 @@ public class AzureStandInResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         standIn = new AzureStandIn();
         Map<String, String> cfg = new HashMap<>();
+        cfg.put("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir());
         cfg.put("AZURE_SUBSCRIPTION_ID", AzureStandIn.SUBSCRIPTION);
         cfg.put("AZURE_TENANT_ID", AzureStandIn.TENANT);
         cfg.put("AZURE_CLIENT_ID", FAKE_CLIENT_ID);

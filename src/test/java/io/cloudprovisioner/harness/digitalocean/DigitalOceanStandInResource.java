@@ -23,6 +23,7 @@ public class DigitalOceanStandInResource implements QuarkusTestResourceLifecycle
     public Map<String, String> start() {
         standIn = new DigitalOceanStandIn(TOKEN);
         Map<String, String> c = new HashMap<>();
+        c.put("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir());
         c.put("DIGITALOCEAN_TOKEN", TOKEN);
         c.put("cloudprovisioner.digitalocean.base-url", standIn.baseUrl());
         c.put("cloudprovisioner.digitalocean.poll-interval", "50ms");

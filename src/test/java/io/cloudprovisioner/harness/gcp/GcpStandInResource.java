@@ -53,6 +53,7 @@ public class GcpStandInResource implements QuarkusTestResourceLifecycleManager {
             Path file = dir.resolve("service-account.json");
             Files.writeString(file, key.toString());
             return Map.ofEntries(
+                Map.entry("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir()),
                     Map.entry("GOOGLE_APPLICATION_CREDENTIALS", file.toString()),
                     Map.entry("GCP_PROJECT_ID", PROJECT),
                     Map.entry("cloudprovisioner.gcp.endpoint", standIn.baseUrl()),

@@ -23,6 +23,7 @@ public class VultrStandInResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         standIn = new VultrStandIn(TOKEN);
         Map<String, String> c = new HashMap<>();
+        c.put("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir());
         c.put("VULTR_API_KEY", TOKEN);
         c.put("cloudprovisioner.vultr.base-url", standIn.baseUrl());
         c.put("cloudprovisioner.vultr.poll-interval", "50ms");
