@@ -112,6 +112,12 @@ public final class ApiErrors {
                 return work.get();
             } catch (StatusRuntimeException e) {
                 throw e;
+            } catch (io.cloudprovisioner.ledger.LedgerException e) {
+                String ref = UUID.randomUUID().toString();
+                LOG.errorf(e, "%s: the ledger database failed (reference %s)", method, ref);
+                throw build(Code.UNAVAILABLE, method + ": the ledger database is unavailable; nothing was sent to a "
+                        + "cloud after the failure; retry with the same client_request_id (reference " + ref + ")",
+                        "LEDGER_UNAVAILABLE", Map.of("reference", ref));
             } catch (RuntimeException e) {
                 String ref = UUID.randomUUID().toString();
                 LOG.errorf(e, "%s failed unexpectedly (reference %s)", method, ref);

@@ -104,6 +104,8 @@ public class ProvisioningGrpcService implements ProvisioningService {
     @Inject
     Reconciler reconciler;
     @Inject
+    io.cloudprovisioner.ledger.CrashPoints crashPoints;
+    @Inject
     @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
     int maxAttempts;
 
@@ -272,7 +274,9 @@ public class ProvisioningGrpcService implements ProvisioningService {
                     request.getLabelsMap(), storage);
             int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
             try {
+                crashPoints.reached("before-create");
                 Instance created = adapter.provision(pr);
+                crashPoints.reached("after-create");
                 ledger.attemptEnded(key, seq, "", null);
                 ledger.created(key, created);
                 attempts.add(attempt.setZone(created.zone()).build());
@@ -586,6 +590,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
                     ledger.terminating(r.requestKey(), node.id(), node::ownerGone);
                 }
                 Instance i = call(() -> a.terminate(t.region(), t.id()));
+                crashPoints.reached("after-terminate");
                 if (r != null) {
                     ledger.terminationSeen(r.requestKey(), i.status());
                 }

@@ -17,5 +17,11 @@ public enum Fault {
     /** Account quota or limit exceeded. */
     QUOTA,
     /** Credentials rejected (401 / 403 / AuthFailure). */
-    AUTH
+    AUTH,
+    /**
+     * The call succeeds in the cloud but its answer is lost (HTTP 503 after the instance was created): the
+     * "cannot determine the creation result" case. Stand-ins that create instances honour it on their create
+     * operation; elsewhere it is a SERVER_ERROR.
+     */
+    LOST_RESPONSE
 }

@@ -16,6 +16,18 @@ public final class FaultPlan {
     private final Map<String, Deque<Fault>> queued = new HashMap<>();
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private volatile long slowDelayMillis = 1500;
+    private final Map<String, Map<Fault, Double>> random = new HashMap<>();
+    private java.util.Random rng = new java.util.Random(1);
+
+    /**
+     * Besides queued faults, each call of {@code operation} draws a fault at random with the given probabilities
+     * (their sum at most 1), from a seeded generator so that a run can be repeated.
+     */
+    public synchronized FaultPlan randomly(String operation, Map<Fault, Double> probabilities, long seed) {
+        random.put(operation, new EnumMap<>(probabilities));
+        rng = new java.util.Random(seed);
+        return this;
+    }
 
     /** Queues {@code fault} for the next {@code times} calls of {@code operation}. */
     public synchronized FaultPlan inject(String operation, Fault fault, int times) {
@@ -30,6 +42,18 @@ public final class FaultPlan {
     public synchronized Optional<Fault> next(String operation) {
         Deque<Fault> q = queued.get(operation);
         if (q == null || q.isEmpty()) {
+            Map<Fault, Double> p = random.get(operation);
+            if (p == null) {
+                return Optional.empty();
+            }
+            double x = rng.nextDouble();
+            for (Map.Entry<Fault, Double> e : p.entrySet()) {
+                x -= e.getValue();
+                if (x < 0) {
+                    injected.merge(e.getKey(), 1, Integer::sum);
+                    return Optional.of(e.getKey());
+                }
+            }
             return Optional.empty();
         }
         Fault f = q.removeFirst();
@@ -52,5 +76,6 @@ public final class FaultPlan {
     public synchronized void clear() {
         queued.clear();
         injected.clear();
+        random.clear();
     }
 }

@@ -241,7 +241,7 @@ public final class AwsStandIn implements StandIn {
     static ResponseDefinition fault(Fault f, Map<String, String> form) {
         return switch (f) {
             case THROTTLE -> error(503, "RequestLimitExceeded", "Request limit exceeded.");
-            case SERVER_ERROR -> error(500, "InternalError", "An internal error has occurred.");
+            case SERVER_ERROR, LOST_RESPONSE -> error(500, "InternalError", "An internal error has occurred.");
             case CAPACITY -> error(500, "InsufficientInstanceCapacity", "We currently do not have sufficient "
                     + form.getOrDefault("InstanceType", "") + " capacity in the Availability Zone you requested ("
                     + form.getOrDefault("Placement.AvailabilityZone", "us-east-1a") + "). Our system will be "

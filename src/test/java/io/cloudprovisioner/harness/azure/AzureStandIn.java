@@ -367,7 +367,7 @@ public final class AzureStandIn implements StandIn {
             case THROTTLE -> armError(429, "TooManyRequests",
                     "The request is being throttled as the limit has been reached for operation type - "
                             + op + ".").with("Retry-After", "1");
-            case SERVER_ERROR -> counter.incrementAndGet() % 2 == 0
+            case SERVER_ERROR, LOST_RESPONSE -> counter.incrementAndGet() % 2 == 0
                     ? armError(503, "ServiceUnavailable", "The service is temporarily unavailable.")
                     : armError(500, "InternalServerError", "An internal server error occurred.");
             case CAPACITY -> armError(409, "SkuNotAvailable", "The requested VM size for resource "

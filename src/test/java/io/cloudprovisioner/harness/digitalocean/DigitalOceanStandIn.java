@@ -108,6 +108,31 @@ public final class DigitalOceanStandIn implements StandIn {
         return serviceNanos.get();
     }
 
+    /** Creates a droplet as if someone (or an earlier, forgotten call) made it outside this service; its id. */
+    public synchronized long plant(String name, String region, String size, List<String> tags, Instant created) {
+        DropletState d = new DropletState();
+        d.id = ids.incrementAndGet();
+        d.name = name;
+        d.region = region;
+        d.size = size;
+        d.image = JSON.createObjectNode().put("slug", "ubuntu-24-04-x64");
+        d.tags.addAll(tags);
+        d.status = "active";
+        d.created = created.truncatedTo(ChronoUnit.SECONDS);
+        droplets.put(d.id, d);
+        return d.id;
+    }
+
+    /** Deletes a droplet behind this service's back. */
+    public synchronized void remove(long id) {
+        droplets.remove(id);
+    }
+
+    /** The tags of every live droplet (one list per droplet). */
+    public synchronized List<List<String>> liveTags() {
+        return droplets.values().stream().map(d -> List.copyOf(d.tags)).toList();
+    }
+
     /** Puts a droplet in a given status (e.g. "off") as if changed outside this service. */
     public synchronized void setStatus(long id, String status) {
         droplets.get(id).status = status;
@@ -194,6 +219,14 @@ public final class DigitalOceanStandIn implements StandIn {
                     }
                     case SERVER_ERROR -> {
                         return error(500, "server_error", "Unexpected server-side error").build();
+                    }
+                    case LOST_RESPONSE -> {
+                        if (op.equals("droplets.create")) {
+                            synchronized (DigitalOceanStandIn.this) {
+                                dispatch(op, path, query, body);
+                            }
+                        }
+                        return error(503, "service_unavailable", "The service is temporarily unavailable").build();
                     }
                     case CAPACITY -> {
                         return error(422, "unprocessable_entity", "Size is not available in this region.").build();
