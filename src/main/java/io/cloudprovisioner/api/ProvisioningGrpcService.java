@@ -282,9 +282,10 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 attempts.add(attempt.setZone(created.zone()).build());
                 Offer priced = t.offer() != null ? t.offer()
                         : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
+                // every attempt of the request id, earlier calls' included (e.g. one a crash interrupted)
                 return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot)
                         .toBuilder().setLedgerState(LedgerState.LEDGER_STATE_RUNNING)).setClientRequestId(requestId)
-                        .addAllAttempts(attempts).build();
+                        .addAllAttempts(attemptsOf(key)).build();
             } catch (ProviderException e) {
                 ledger.attemptEnded(key, seq, e.errorClass().name(), e.getMessage());
                 attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
@@ -377,7 +378,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 if (retryableFailure(r)) {
                     return null;
                 }
-                Map<String, String> meta = new java.util.LinkedHashMap<>(attemptSummary(attemptsOf(r)));
+                Map<String, String> meta = new java.util.LinkedHashMap<>(attemptSummary(attemptsOf(r.requestKey())));
                 meta.put("replayed", "true");
                 throw ProviderErrors.toStatus(new ProviderException(r.provider(), ErrorClass.valueOf(r.errorClass()),
                         r.errorScope() == null ? ErrorScope.REQUEST : ErrorScope.valueOf(r.errorScope()), "",
@@ -412,9 +413,9 @@ public class ProvisioningGrpcService implements ProvisioningService {
         });
     }
 
-    private List<ProvisionAttempt> attemptsOf(LedgerRecord r) {
+    private List<ProvisionAttempt> attemptsOf(String key) {
         List<ProvisionAttempt> out = new ArrayList<>();
-        for (Attempt a : ledger.attempts(r.requestKey())) {
+        for (Attempt a : ledger.attempts(key)) {
             out.add(ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(a.provider()))
                     .setRegion(a.region()).setZone(a.zone()).setInstanceType(a.instanceType())
                     .setErrorClass(a.errorClass() == null ? "INTERRUPTED" : a.errorClass())
@@ -425,7 +426,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
 
     private ProvisionInstanceResponse replay(LedgerRecord r) {
         return ProvisionInstanceResponse.newBuilder().setInstance(toProto(r)).setClientRequestId(r.clientRequestId())
-                .addAllAttempts(attemptsOf(r)).setReplayed(true).build();
+                .addAllAttempts(attemptsOf(r.requestKey())).setReplayed(true).build();
     }
 
     /** A record as the API shows it (price from the catalog, as when it was chosen). */
