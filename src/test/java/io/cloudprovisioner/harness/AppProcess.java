@@ -30,8 +30,8 @@ public final class AppProcess implements AutoCloseable {
     private final int grpcPort;
     private final int httpPort;
     private final Path logDir;
-    private Process process;
-    private ManagedChannel channel;
+    private volatile Process process;
+    private volatile ManagedChannel channel;
     private int starts;
 
     private AppProcess(String name, Map<String, String> props, Map<String, String> env, Path logDir)

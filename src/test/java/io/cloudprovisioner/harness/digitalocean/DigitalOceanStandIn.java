@@ -57,6 +57,7 @@ public final class DigitalOceanStandIn implements StandIn {
     private final List<ObjectNode> keys = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(3164444);
     private final AtomicLong remaining = new AtomicLong(5000);
+    private final List<List<String>> everCreated = new ArrayList<>();
     private final AtomicLong serviceNanos = new AtomicLong();
 
     /** @param token the bearer token requests must carry (anything else gets DigitalOcean's 401) */
@@ -123,6 +124,11 @@ public final class DigitalOceanStandIn implements StandIn {
         return d.id;
     }
 
+    /** The tags of every droplet ever created through the API (deleted ones too), in order. */
+    public synchronized List<List<String>> everCreatedTags() {
+        return List.copyOf(everCreated);
+    }
+
     /** Deletes a droplet behind this service's back. */
     public synchronized void remove(long id) {
         droplets.remove(id);
@@ -141,6 +147,7 @@ public final class DigitalOceanStandIn implements StandIn {
     @Override
     public synchronized void reset() {
         droplets.clear();
+        everCreated.clear();
         firewalls.clear();
         keys.clear();
         calls.clear();
@@ -351,6 +358,7 @@ public final class DigitalOceanStandIn implements StandIn {
         in.path("tags").forEach(t -> d.tags.add(t.asText()));
         d.created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         droplets.put(d.id, d);
+        everCreated.add(List.copyOf(d.tags));
         ObjectNode o = JSON.createObjectNode();
         o.set("droplet", droplet(d));
         ObjectNode links = o.putObject("links");
