@@ -40,8 +40,9 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Builds and caches the official Compute Engine clients (REST / HTTP-JSON transport; Compute's API is global, so
- * one client of each kind serves every region). Every unary call gets explicit attempts and timeouts: gax's
- * defaults are minutes long, and a refused connection shows up as UNKNOWN. Credentials come only from
+ * one client of each kind serves every region). Every unary call gets explicit attempts (1 by default: the adapter's
+ * fault-tolerance guard retries the whole operation) and timeouts: gax's defaults are minutes long, and a refused
+ * connection shows up as UNKNOWN. Credentials come only from
  * {@link ConfigLookup}; neither the key nor the access token is ever logged or put into a message.
  */
 @Singleton
