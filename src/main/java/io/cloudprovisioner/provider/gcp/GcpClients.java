@@ -146,8 +146,19 @@ public class GcpClients {
                 .setInitialRpcTimeoutDuration(attemptTimeout())
                 .setRpcTimeoutMultiplier(1.0)
                 .setMaxRpcTimeoutDuration(attemptTimeout())
-                .setTotalTimeoutDuration(settings.callTimeout())
+                .setTotalTimeoutDuration(totalTimeout())
                 .build();
+    }
+
+    /**
+     * The bound of one call. With gax retries off (one attempt, the default) gax applies only the total timeout, not
+     * the per-attempt one, so it is capped at the attempt timeout: a slow answer is cut as before and the
+     * fault-tolerance guard retries it. (The guard's own timeout cannot cut a gax call: gax waits uninterruptibly.)
+     */
+    Duration totalTimeout() {
+        Duration attempt = attemptTimeout();
+        return settings.maxAttempts() <= 1 && attempt.compareTo(settings.callTimeout()) < 0 ? attempt
+                : settings.callTimeout();
     }
 
     /**
