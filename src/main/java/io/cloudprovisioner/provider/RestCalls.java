@@ -10,9 +10,12 @@ import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
 import org.jboss.logging.Logger;
 
 /**
- * How the REST + JSON providers (DigitalOcean, Vultr) run one API call: wait at the provider's rate-limit gate,
- * retry rate limits and - for idempotent calls only - transient errors, bounded in attempts and in wait, and
- * classify everything else once. Also the bearer header both send.
+ * How the REST + JSON providers (DigitalOcean, Vultr) run one API call: wait (bounded) at the provider's rate-limit
+ * gate, make the call once, and classify whatever fails once. Retrying is not done here: the provider's
+ * {@link ProviderGuard} (SmallRye Fault Tolerance) retries the whole adapter operation on retryable classes. A call
+ * that is not idempotent (a create) and fails TRANSIENT may have taken effect; its error is marked
+ * {@link ProviderException#outcomeUnknown()} so that it is not repeated automatically. Also the bearer header both
+ * send.
  */
 public final class RestCalls {
     private static final Logger LOG = Logger.getLogger(RestCalls.class);
@@ -26,33 +29,26 @@ public final class RestCalls {
     }
 
     /**
-     * Runs one call.
+     * Runs one call, once.
      *
-     * @param idempotent whether a transient failure may be retried (reads, deletes); creates are retried only on a
-     *     rate limit, which the providers answer before doing anything
+     * @param idempotent whether repeating the call is harmless (reads, deletes); a create's TRANSIENT failure is
+     *     marked outcome-unknown. Rate limits are answered before anything happens, so they stay retryable.
+     * @param maxGateWait longest wait at the rate-limit gate before failing fast with RATE_LIMITED
      * @param classify the provider's classification of whatever the client threw
      */
-    public static <T> T call(Provider provider, String operation, boolean idempotent, int maxAttempts,
-            Duration maxRetryWait, Gate gate, Function<RuntimeException, ProviderException> classify,
-            Supplier<T> work) {
-        int max = Math.max(1, maxAttempts);
-        for (int attempt = 1;; attempt++) {
-            gate.await(maxRetryWait);
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                ProviderException pe = classify.apply(e);
-                boolean again = attempt < max && pe.retryable()
-                        && (idempotent || pe.errorClass() == ErrorClass.RATE_LIMITED);
-                Duration wait = pe instanceof RestErrors.RateLimited rl ? rl.retryAfter()
-                        : Duration.ofMillis(200L << Math.min(attempt - 1, 5));
-                if (!again || wait.compareTo(maxRetryWait) > 0) {
-                    throw pe;
-                }
-                LOG.debugf("%s %s attempt %d/%d failed (%s %s), retrying in %d ms", provider.displayName(),
-                        operation, attempt, max, pe.errorClass(), pe.providerCode(), wait.toMillis());
-                sleep(provider, wait);
+    public static <T> T call(Provider provider, String operation, boolean idempotent, Duration maxGateWait, Gate gate,
+            Function<RuntimeException, ProviderException> classify, Supplier<T> work) {
+        gate.await(maxGateWait);
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            ProviderException pe = classify.apply(e);
+            if (!idempotent && pe.errorClass() == ErrorClass.TRANSIENT) {
+                LOG.debugf("%s %s failed without a definite answer (%s); not repeated automatically",
+                        provider.displayName(), operation, pe.providerCode());
+                throw ProviderException.outcomeUnknown(pe);
             }
+            throw pe;
         }
     }
 

@@ -30,7 +30,7 @@ public final class RestErrors {
         private final Duration retryAfter;
 
         public RateLimited(Provider provider, String code, String message, Duration retryAfter) {
-            super(provider, ErrorClass.RATE_LIMITED, ErrorScope.PROVIDER, code, message);
+            super(provider, ErrorClass.RATE_LIMITED, ErrorScope.PROVIDER, code, message, null, retryAfter, false);
             this.retryAfter = retryAfter;
         }
 

@@ -112,7 +112,7 @@ public final class ProvisioningBenchmark {
             props.put("cloudprovisioner.digitalocean.provision-timeout", "10s");
             props.put("cloudprovisioner.digitalocean.connect-timeout", "1s");
             props.put("cloudprovisioner.digitalocean.read-timeout", "2s");
-            props.put("cloudprovisioner.digitalocean.max-attempts", "3");
+            props.put("cloudprovisioner.digitalocean.fault-tolerance.retry-delay", "200ms");
             props.put("cloudprovisioner.digitalocean.max-retry-wait", "3s");
             props.put("cloudprovisioner.digitalocean.ssh-keys", "289794,3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45");
             props.put("cloudprovisioner.digitalocean.user-data", "#cloud-config\nruncmd:\n  - touch /ready\n");

@@ -9,6 +9,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -78,16 +81,47 @@ public class AwsAdapter implements ProviderAdapter {
     private final Map<String, TypeInfo> types = new ConcurrentHashMap<>();
     private final Map<String, String> securityGroups = new ConcurrentHashMap<>();
 
+    private final ProviderGuard guard;
+
     @Inject
-    public AwsAdapter(AwsClients clients, AwsSettings settings, NetworkSettings network) {
+    public AwsAdapter(AwsClients clients, AwsSettings settings, NetworkSettings network, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.network = network;
+        this.guard = guards.of(Provider.AWS, settings.faultTolerance());
+        guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the waiter's wait for running");
     }
 
     @Override
     public Provider provider() {
         return Provider.AWS;
+    }
+
+    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
+
+    @Override
+    public Instance provision(ProvisionRequest request) {
+        return guard.call(Call.PROVISION, () -> provisionOnce(request));
+    }
+
+    @Override
+    public Instance terminate(String region, String instanceId) {
+        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
+    }
+
+    @Override
+    public Instance describe(String region, String instanceId) {
+        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
+    }
+
+    @Override
+    public List<Instance> listManaged(String region) {
+        return guard.call(Call.READ, () -> listManagedOnce(region));
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        return guard.call(Call.READ, () -> discoverTypesOnce(region));
     }
 
     /** The AMI and its root device name. */
@@ -98,8 +132,7 @@ public class AwsAdapter implements ProviderAdapter {
     record TypeInfo(String architecture, boolean amdSevSnp, boolean nitroEnclaves) {
     }
 
-    @Override
-    public Instance provision(ProvisionRequest req) {
+    private Instance provisionOnce(ProvisionRequest req) {
         boolean zoneSet = !req.zone().isEmpty();
         String region = req.region();
         Ec2Client ec2 = clients.ec2(region);
@@ -329,8 +362,7 @@ public class AwsAdapter implements ProviderAdapter {
                 () -> ec2.describeSecurityGroups(b -> b.filters(filters)).securityGroups()).stream().findFirst();
     }
 
-    @Override
-    public Instance terminate(String region, String instanceId) {
+    private Instance terminateOnce(String region, String instanceId) {
         Ec2Client ec2 = clients.ec2(region);
         try {
             List<InstanceStateChange> changes = call("TerminateInstances", false,
@@ -350,8 +382,7 @@ public class AwsAdapter implements ProviderAdapter {
                 null, false, "");
     }
 
-    @Override
-    public Instance describe(String region, String instanceId) {
+    private Instance describeOnce(String region, String instanceId) {
         Ec2Client ec2 = clients.ec2(region);
         DescribeInstancesResponse r = call("DescribeInstances", false,
                 () -> ec2.describeInstances(b -> b.instanceIds(instanceId)));
@@ -361,8 +392,7 @@ public class AwsAdapter implements ProviderAdapter {
                         "InvalidInstanceID.NotFound", "EC2 instance " + instanceId + " does not exist in " + region));
     }
 
-    @Override
-    public List<Instance> listManaged(String region) {
+    private List<Instance> listManagedOnce(String region) {
         List<String> regions = region == null || region.isEmpty() ? settings.regions().orElse(List.of())
                 : List.of(region);
         List<Instance> out = new ArrayList<>();
@@ -380,8 +410,7 @@ public class AwsAdapter implements ProviderAdapter {
         return out;
     }
 
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
+    private List<DiscoveredType> discoverTypesOnce(String region) {
         Ec2Client ec2 = clients.ec2(region);
         List<DiscoveredType> out = new ArrayList<>();
         call("DescribeInstanceTypes", false, () -> {

@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  * found through {@link ConfigLookup}: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN) when set, else
  * the SDK's default chain without instance metadata unless AWS_EC2_METADATA_CREDENTIALS=true (as
  * {@link AwsDescriptor} detects them). Every client has explicit HTTP and API-call timeouts and the SDK's standard
- * retry strategy with a bounded number of attempts that retries throttling and transient errors only. Secrets are
- * held by the SDK's credential objects, which never print them.
+ * retry strategy retrying throttling and transient errors only, with 1 attempt by default (no SDK retry: the
+ * adapter's fault-tolerance guard retries the whole operation). Secrets are held by the SDK's credential objects,
+ * which never print them.
  */
 @Singleton
 public class AwsClients {

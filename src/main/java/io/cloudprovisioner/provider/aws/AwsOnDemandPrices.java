@@ -1,5 +1,8 @@
 package io.cloudprovisioner.provider.aws;
 
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -56,10 +59,13 @@ public class AwsOnDemandPrices implements LivePriceSource {
     private final AwsSettings settings;
     private volatile HttpClient http;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public AwsOnDemandPrices(AwsClients clients, AwsSettings settings) {
+    public AwsOnDemandPrices(AwsClients clients, AwsSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
+        this.guard = guards.of(Provider.AWS, settings.faultTolerance());
     }
 
     @Override
@@ -88,8 +94,13 @@ public class AwsOnDemandPrices implements LivePriceSource {
                 .orElse(URI.create("https://api.pricing." + settings.pricingRegion() + ".amazonaws.com/"));
     }
 
+    /** One fetch through the provider's fault-tolerance guard (retried, counted by its breaker) like its other calls. */
     @Override
     public List<LivePrice> fetch(Set<String> catalogRegions) {
+        return guard.call(Call.READ, () -> fetchOnce(catalogRegions));
+    }
+
+    private List<LivePrice> fetchOnce(Set<String> catalogRegions) {
         Set<String> regions = new TreeSet<>(catalogRegions);
         settings.regions().ifPresent(only -> regions.retainAll(Set.copyOf(only)));
         AwsCredentialsIdentity identity;

@@ -1,5 +1,8 @@
 package io.cloudprovisioner.provider.aws;
 
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.catalog.LivePrice;
 import io.cloudprovisioner.catalog.LivePriceSource;
 import io.cloudprovisioner.domain.Provider;
@@ -38,10 +41,13 @@ public class AwsPrices implements LivePriceSource {
     private final AwsClients clients;
     private final AwsSettings settings;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public AwsPrices(AwsClients clients, AwsSettings settings) {
+    public AwsPrices(AwsClients clients, AwsSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
+        this.guard = guards.of(Provider.AWS, settings.faultTolerance());
     }
 
     @Override
@@ -66,8 +72,13 @@ public class AwsPrices implements LivePriceSource {
                 + " DescribeSpotPriceHistory";
     }
 
+    /** One fetch through the provider's fault-tolerance guard (retried, counted by its breaker) like its other calls. */
     @Override
     public List<LivePrice> fetch(Set<String> catalogRegions) {
+        return guard.call(Call.READ, () -> fetchOnce(catalogRegions));
+    }
+
+    private List<LivePrice> fetchOnce(Set<String> catalogRegions) {
         Set<String> regions = new TreeSet<>(catalogRegions);
         settings.regions().ifPresent(only -> regions.retainAll(Set.copyOf(only)));
         List<LivePrice> out = new ArrayList<>();

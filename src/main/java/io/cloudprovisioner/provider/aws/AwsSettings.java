@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.aws;
 
+import io.cloudprovisioner.provider.FaultToleranceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -82,8 +83,11 @@ public interface AwsSettings {
     @WithDefault("90s")
     Duration apiCallTimeout();
 
-    /** Attempts per API call (first try included) of the SDK's standard retry strategy. */
-    @WithDefault("3")
+    /**
+     * Attempts per API call (first try included) of the SDK's standard retry strategy. 1 (no SDK retry) by default:
+     * the fault-tolerance guard retries the whole operation, and both together would multiply the attempts.
+     */
+    @WithDefault("1")
     int maxAttempts();
 
     /** Base delay of the retry backoff for transient errors (exponential, full jitter). */
@@ -105,4 +109,11 @@ public interface AwsSettings {
     /** Interval between the waiter's DescribeInstances polls. */
     @WithDefault("5s")
     Duration pollInterval();
+
+    /**
+     * SmallRye Fault Tolerance around every call of this adapter: timeouts, retry, circuit breaker, bulkhead
+     * ({@code cloudprovisioner.aws.fault-tolerance.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.fault-tolerance.*}).
+     */
+    FaultToleranceSettings faultTolerance();
 }

@@ -59,6 +59,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -100,17 +103,50 @@ public class AzureAdapter implements ProviderAdapter {
     private final NetworkSettings network;
     private final ConfigLookup config;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public AzureAdapter(AzureClients clients, AzureSettings settings, NetworkSettings network, Config config) {
+    public AzureAdapter(AzureClients clients, AzureSettings settings, NetworkSettings network, Config config,
+            ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.network = network;
         this.config = ConfigLookup.of(config);
+        this.guard = guards.of(Provider.AZURE, settings.faultTolerance());
+        guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running VM");
+        guard.expectLongerThan(Call.TERMINATE, settings.terminateTimeout(), "the wait for the deletes");
     }
 
     @Override
     public Provider provider() {
         return Provider.AZURE;
+    }
+
+    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
+
+    @Override
+    public Instance provision(ProvisionRequest request) {
+        return guard.call(Call.PROVISION, () -> provisionOnce(request));
+    }
+
+    @Override
+    public Instance terminate(String region, String instanceId) {
+        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
+    }
+
+    @Override
+    public Instance describe(String region, String instanceId) {
+        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
+    }
+
+    @Override
+    public List<Instance> listManaged(String region) {
+        return guard.call(Call.READ, () -> listManagedOnce(region));
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        return guard.call(Call.READ, () -> discoverTypesOnce(region));
     }
 
     // ---- names ------------------------------------------------------------------------------------------------
@@ -148,8 +184,7 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- provision --------------------------------------------------------------------------------------------
 
-    @Override
-    public Instance provision(ProvisionRequest r) {
+    private Instance provisionOnce(ProvisionRequest r) {
         return guarded(() -> doProvision(r));
     }
 
@@ -346,8 +381,7 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- describe / list ----------------------------------------------------------------------------------------
 
-    @Override
-    public Instance describe(String region, String instanceId) {
+    private Instance describeOnce(String region, String instanceId) {
         return guarded(() -> describeIn(clients.get(), resourceGroup(region), instanceId, region));
     }
 
@@ -397,8 +431,7 @@ public class AzureAdapter implements ProviderAdapter {
         return "";
     }
 
-    @Override
-    public List<Instance> listManaged(String region) {
+    private List<Instance> listManagedOnce(String region) {
         return guarded(() -> {
             AzureClients.Clients c = clients.get();
             List<Instance> out = new ArrayList<>();
@@ -415,8 +448,7 @@ public class AzureAdapter implements ProviderAdapter {
         });
     }
 
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
+    private List<DiscoveredType> discoverTypesOnce(String region) {
         return guarded(() -> {
             List<DiscoveredType> out = new ArrayList<>();
             for (VirtualMachineSizeInner s : clients.get().compute().getVirtualMachineSizes().list(region)) {
@@ -429,8 +461,7 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- terminate ----------------------------------------------------------------------------------------------
 
-    @Override
-    public Instance terminate(String region, String instanceId) {
+    private Instance terminateOnce(String region, String instanceId) {
         return guarded(() -> doTerminate(region, instanceId));
     }
 

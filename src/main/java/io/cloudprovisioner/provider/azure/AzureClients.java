@@ -38,7 +38,8 @@ import org.eclipse.microprofile.config.Config;
  * Builds and caches the official Azure Resource Manager clients (resources, network, compute inner clients) from
  * {@link AzureSettings} and the service-principal credentials read through {@link ConfigLookup}. One set per
  * credential set (Azure Resource Manager is global; the location is a request parameter). The HTTP client is the
- * JDK one with explicit timeouts; the secret is handed to azure-identity only and never logged or kept in a string
+ * JDK one with explicit timeouts; the SDK's retry policy is off by default (the adapter's fault-tolerance guard
+ * retries the whole operation); the secret is handed to azure-identity only and never logged or kept in a string
  * that is printed.
  */
 @Singleton

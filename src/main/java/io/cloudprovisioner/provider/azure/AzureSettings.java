@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.azure;
 
+import io.cloudprovisioner.provider.FaultToleranceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -117,8 +118,11 @@ public interface AzureSettings {
     @WithDefault("5s")
     Duration pollInterval();
 
-    /** Retries of one HTTP call on 429 / 5xx / I/O errors (the SDK's retry policy; Retry-After honoured). */
-    @WithDefault("3")
+    /**
+     * Retries of one HTTP call on 429 / 5xx / I/O errors (the SDK's retry policy; Retry-After honoured). 0 by
+     * default: the fault-tolerance guard retries the whole operation, and both together would multiply attempts.
+     */
+    @WithDefault("0")
     int maxRetries();
 
     /** Base delay of the exponential retry backoff. */
@@ -128,4 +132,11 @@ public interface AzureSettings {
     /** Maximum delay of the retry backoff. */
     @WithDefault("30s")
     Duration retryMaxDelay();
+
+    /**
+     * SmallRye Fault Tolerance around every call of this adapter: timeouts, retry, circuit breaker, bulkhead
+     * ({@code cloudprovisioner.azure.fault-tolerance.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.fault-tolerance.*}).
+     */
+    FaultToleranceSettings faultTolerance();
 }

@@ -9,6 +9,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import io.cloudprovisioner.provider.digitalocean.dto.Droplet;
 import io.cloudprovisioner.provider.digitalocean.dto.DropletCreate;
@@ -48,11 +51,16 @@ public class DigitalOceanAdapter implements ProviderAdapter {
     private volatile String firewallId;
     private volatile Long registeredKeyId;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public DigitalOceanAdapter(DigitalOceanClients clients, DigitalOceanSettings settings, NetworkSettings network) {
+    public DigitalOceanAdapter(DigitalOceanClients clients, DigitalOceanSettings settings, NetworkSettings network,
+            ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.network = network;
+        this.guard = guards.of(Provider.DIGITALOCEAN, settings.faultTolerance());
+        guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for an active droplet");
     }
 
     @Override
@@ -60,8 +68,34 @@ public class DigitalOceanAdapter implements ProviderAdapter {
         return Provider.DIGITALOCEAN;
     }
 
+    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
+
     @Override
     public Instance provision(ProvisionRequest request) {
+        return guard.call(Call.PROVISION, () -> provisionOnce(request));
+    }
+
+    @Override
+    public Instance terminate(String region, String instanceId) {
+        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
+    }
+
+    @Override
+    public Instance describe(String region, String instanceId) {
+        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
+    }
+
+    @Override
+    public List<Instance> listManaged(String region) {
+        return guard.call(Call.READ, () -> listManagedOnce(region));
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        return guard.call(Call.READ, () -> discoverTypesOnce(region));
+    }
+
+    private Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
             throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "DigitalOcean offers no confidential-computing droplets");
@@ -124,8 +158,7 @@ public class DigitalOceanAdapter implements ProviderAdapter {
                         + "client_request_id returns it");
     }
 
-    @Override
-    public Instance terminate(String region, String instanceId) {
+    private Instance terminateOnce(String region, String instanceId) {
         long id = dropletId(instanceId);
         DigitalOceanApi api = clients.api();
         try {
@@ -140,22 +173,19 @@ public class DigitalOceanAdapter implements ProviderAdapter {
                 "deleted", null, null, false, "");
     }
 
-    @Override
-    public Instance describe(String region, String instanceId) {
+    private Instance describeOnce(String region, String instanceId) {
         long id = dropletId(instanceId);
         DigitalOceanApi api = clients.api();
         return DigitalOceanConverter.toInstance(clients.call("droplets.get", true, () -> api.getDroplet(id))
                 .droplet());
     }
 
-    @Override
-    public List<Instance> listManaged(String region) {
+    private List<Instance> listManagedOnce(String region) {
         return listByTag(ManagedLabels.managedTag()).stream().map(DigitalOceanConverter::toInstance)
                 .filter(i -> region == null || region.isEmpty() || region.equals(i.region())).toList();
     }
 
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
+    private List<DiscoveredType> discoverTypesOnce(String region) {
         DigitalOceanApi api = clients.api();
         List<Size> sizes = pages(page -> clients.call("sizes.list", true,
                 () -> api.listSizes(page, settings.pageSize())), p -> new PageOf<>(p.sizes(), p.links()));

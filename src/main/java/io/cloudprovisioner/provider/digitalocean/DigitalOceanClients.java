@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Builds and caches the DigitalOcean REST client (one: the API is global) from the settings and the token, and runs
- * every call through {@link #call}: it waits (bounded) when the account's rate limit is used up, retries rate limits
- * and - for idempotent calls only - transient errors, and classifies everything else once. The token is read through
- * {@link ConfigLookup} only, sent as a bearer header by a headers factory, and never logged.
+ * every call through {@link #call}: it waits (bounded) when the account's rate limit is used up, makes the call once
+ * and classifies whatever fails once (retrying is the job of the adapter's fault-tolerance guard).
+ * The token is read through {@link ConfigLookup} only, sent as a bearer header by a headers factory, and never logged.
  */
 @Singleton
 public class DigitalOceanClients {
@@ -78,14 +78,14 @@ public class DigitalOceanClients {
     }
 
     /**
-     * Runs one API call with the rate-limit gate, bounded retries and classification.
+     * Runs one API call once, behind the rate-limit gate, and classifies its failure.
      *
-     * @param idempotent whether a transient failure may be retried (reads, deletes); creates are retried only on
-     *     429, which DigitalOcean answers before doing anything
+     * @param idempotent whether repeating it is harmless (reads, deletes); a create's transient failure is marked
+     *     outcome-unknown and so not retried automatically (a rate limit is answered before anything happens)
      */
     public <T> T call(String operation, boolean idempotent, Supplier<T> work) {
-        return RestCalls.call(Provider.DIGITALOCEAN, operation, idempotent, settings.maxAttempts(), settings.maxRetryWait(),
-                rateLimit, e -> DigitalOceanErrors.classify(e, token), work);
+        return RestCalls.call(Provider.DIGITALOCEAN, operation, idempotent, settings.maxRetryWait(), rateLimit,
+                e -> DigitalOceanErrors.classify(e, token), work);
     }
 
     /** Runs a call that returns nothing. */

@@ -1,5 +1,8 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.catalog.LivePrice;
 import io.cloudprovisioner.catalog.LivePriceSource;
 import io.cloudprovisioner.domain.Provider;
@@ -25,10 +28,13 @@ public class DigitalOceanPrices implements LivePriceSource {
     private final DigitalOceanClients clients;
     private final DigitalOceanSettings settings;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public DigitalOceanPrices(DigitalOceanClients clients, DigitalOceanSettings settings) {
+    public DigitalOceanPrices(DigitalOceanClients clients, DigitalOceanSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
+        this.guard = guards.of(Provider.DIGITALOCEAN, settings.faultTolerance());
     }
 
     @Override
@@ -52,8 +58,13 @@ public class DigitalOceanPrices implements LivePriceSource {
         return stripSlash(settings.baseUrl().toString()) + "/v2/sizes";
     }
 
+    /** One fetch through the provider's fault-tolerance guard (retried, counted by its breaker) like its other calls. */
     @Override
     public List<LivePrice> fetch(Set<String> regions) {
+        return guard.call(Call.READ, () -> fetchOnce(regions));
+    }
+
+    private List<LivePrice> fetchOnce(Set<String> regions) {
         DigitalOceanApi api = clients.api();
         List<LivePrice> out = new ArrayList<>();
         for (int page = 1; page <= DigitalOceanAdapter.MAX_PAGES; page++) {

@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.FaultToleranceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -63,15 +64,18 @@ public interface DigitalOceanSettings {
     @WithDefault("5s")
     Duration pollInterval();
 
-    /** Attempts per call on rate limits (any call) and transient errors (reads and deletes only). */
-    @WithDefault("3")
-    int maxAttempts();
-
-    /** Longest single wait for a rate-limit reset / retry-after before giving up with RATE_LIMITED. */
+    /** Longest wait at the rate-limit gate (limit used up, reset announced) before failing fast with RATE_LIMITED. */
     @WithDefault("30s")
     Duration maxRetryWait();
 
     /** Page size of list calls (DigitalOcean allows up to 200). */
     @WithDefault("200")
     int pageSize();
+
+    /**
+     * SmallRye Fault Tolerance around every call of this adapter: timeouts, retry, circuit breaker, bulkhead
+     * ({@code cloudprovisioner.digitalocean.fault-tolerance.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.fault-tolerance.*}).
+     */
+    FaultToleranceSettings faultTolerance();
 }

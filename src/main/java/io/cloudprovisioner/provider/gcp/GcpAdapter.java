@@ -30,6 +30,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -63,11 +66,16 @@ public class GcpAdapter implements ProviderAdapter {
     private final NetworkSettings network;
     private volatile boolean firewallReady;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public GcpAdapter(GcpSettings settings, GcpClients clients, NetworkSettings network) {
+    public GcpAdapter(GcpSettings settings, GcpClients clients, NetworkSettings network, ProviderGuards guards) {
         this.settings = settings;
         this.clients = clients;
         this.network = network;
+        this.guard = guards.of(Provider.GCP, settings.faultTolerance());
+        guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running instance");
+        guard.expectLongerThan(Call.TERMINATE, settings.provisionTimeout(), "the wait for the delete operation");
     }
 
     @Override
@@ -75,10 +83,36 @@ public class GcpAdapter implements ProviderAdapter {
         return Provider.GCP;
     }
 
-    // ---- provision ----------------------------------------------------------------------------------
+    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
 
     @Override
     public io.cloudprovisioner.domain.Instance provision(ProvisionRequest request) {
+        return guard.call(Call.PROVISION, () -> provisionOnce(request));
+    }
+
+    @Override
+    public io.cloudprovisioner.domain.Instance terminate(String region, String instanceId) {
+        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
+    }
+
+    @Override
+    public io.cloudprovisioner.domain.Instance describe(String region, String instanceId) {
+        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
+    }
+
+    @Override
+    public List<io.cloudprovisioner.domain.Instance> listManaged(String region) {
+        return guard.call(Call.READ, () -> listManagedOnce(region));
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        return guard.call(Call.READ, () -> discoverTypesOnce(region));
+    }
+
+    // ---- provision ----------------------------------------------------------------------------------
+
+    private io.cloudprovisioner.domain.Instance provisionOnce(ProvisionRequest request) {
         GcpClients.Clients c = clients.get();
         Instant deadline = Instant.now().plus(settings.provisionTimeout());
         String name = instanceName(request.clientRequestId());
@@ -361,15 +395,13 @@ public class GcpAdapter implements ProviderAdapter {
         return new String[] {GcpConverter.lastSegment(found.get().getZone()), instanceId};
     }
 
-    @Override
-    public io.cloudprovisioner.domain.Instance describe(String region, String instanceId) {
+    private io.cloudprovisioner.domain.Instance describeOnce(String region, String instanceId) {
         GcpClients.Clients c = clients.get();
         String[] zn = locate(c, region, instanceId);
         return get(c, zn[0], zn[1]);
     }
 
-    @Override
-    public io.cloudprovisioner.domain.Instance terminate(String region, String instanceId) {
+    private io.cloudprovisioner.domain.Instance terminateOnce(String region, String instanceId) {
         GcpClients.Clients c = clients.get();
         String[] zn;
         try {
@@ -407,8 +439,7 @@ public class GcpAdapter implements ProviderAdapter {
                 "");
     }
 
-    @Override
-    public List<io.cloudprovisioner.domain.Instance> listManaged(String region) {
+    private List<io.cloudprovisioner.domain.Instance> listManagedOnce(String region) {
         GcpClients.Clients c = clients.get();
         List<io.cloudprovisioner.domain.Instance> out = new ArrayList<>();
         try {
@@ -430,8 +461,7 @@ public class GcpAdapter implements ProviderAdapter {
         return out;
     }
 
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
+    private List<DiscoveredType> discoverTypesOnce(String region) {
         GcpClients.Clients c = clients.get();
         Map<String, DiscoveredType> types = new LinkedHashMap<>();
         for (String zone : zonesFor(region)) {

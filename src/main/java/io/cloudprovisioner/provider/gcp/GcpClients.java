@@ -40,8 +40,9 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Builds and caches the official Compute Engine clients (REST / HTTP-JSON transport; Compute's API is global, so
- * one client of each kind serves every region). Every unary call gets explicit attempts and timeouts: gax's
- * defaults are minutes long, and a refused connection shows up as UNKNOWN. Credentials come only from
+ * one client of each kind serves every region). Every unary call gets explicit attempts (1 by default: the adapter's
+ * fault-tolerance guard retries the whole operation) and timeouts: gax's defaults are minutes long, and a refused
+ * connection shows up as UNKNOWN. Credentials come only from
  * {@link ConfigLookup}; neither the key nor the access token is ever logged or put into a message.
  */
 @Singleton
@@ -145,8 +146,19 @@ public class GcpClients {
                 .setInitialRpcTimeoutDuration(attemptTimeout())
                 .setRpcTimeoutMultiplier(1.0)
                 .setMaxRpcTimeoutDuration(attemptTimeout())
-                .setTotalTimeoutDuration(settings.callTimeout())
+                .setTotalTimeoutDuration(totalTimeout())
                 .build();
+    }
+
+    /**
+     * The bound of one call. With gax retries off (one attempt, the default) gax applies only the total timeout, not
+     * the per-attempt one, so it is capped at the attempt timeout: a slow answer is cut as before and the
+     * fault-tolerance guard retries it. (The guard's own timeout cannot cut a gax call: gax waits uninterruptibly.)
+     */
+    Duration totalTimeout() {
+        Duration attempt = attemptTimeout();
+        return settings.maxAttempts() <= 1 && attempt.compareTo(settings.callTimeout()) < 0 ? attempt
+                : settings.callTimeout();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.gcp;
 
+import io.cloudprovisioner.provider.FaultToleranceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -81,8 +82,11 @@ public interface GcpSettings {
     @WithDefault("60s")
     Duration callTimeout();
 
-    /** Attempts per API call (1 = no retry); retried on 429, 503 and timeouts. Inserts carry a requestId. */
-    @WithDefault("4")
+    /**
+     * gax attempts per API call (1 = no gax retry); retried on 429, 503 and timeouts. Inserts carry a requestId.
+     * 1 by default: the fault-tolerance guard retries the whole operation, and both together would multiply attempts.
+     */
+    @WithDefault("1")
     int maxAttempts();
 
     /** First backoff between attempts (doubles up to {@link #maxRetryDelay()}). */
@@ -100,4 +104,11 @@ public interface GcpSettings {
     /** Pause between instance status reads while waiting for RUNNING. */
     @WithDefault("3s")
     Duration pollInterval();
+
+    /**
+     * SmallRye Fault Tolerance around every call of this adapter: timeouts, retry, circuit breaker, bulkhead
+     * ({@code cloudprovisioner.gcp.fault-tolerance.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.fault-tolerance.*}).
+     */
+    FaultToleranceSettings faultTolerance();
 }

@@ -9,6 +9,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.provider.ProvisionRequest;
 import io.cloudprovisioner.provider.vultr.dto.FirewallGroup;
 import io.cloudprovisioner.provider.vultr.dto.InstanceCreate;
@@ -47,16 +50,47 @@ public class VultrAdapter implements ProviderAdapter {
     private volatile String firewallGroupId;
     private volatile String registeredKeyId;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public VultrAdapter(VultrClients clients, VultrSettings settings, NetworkSettings network) {
+    public VultrAdapter(VultrClients clients, VultrSettings settings, NetworkSettings network, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.network = network;
+        this.guard = guards.of(Provider.VULTR, settings.faultTolerance());
+        guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running instance");
     }
 
     @Override
     public Provider provider() {
         return Provider.VULTR;
+    }
+
+    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
+
+    @Override
+    public Instance provision(ProvisionRequest request) {
+        return guard.call(Call.PROVISION, () -> provisionOnce(request));
+    }
+
+    @Override
+    public Instance terminate(String region, String instanceId) {
+        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
+    }
+
+    @Override
+    public Instance describe(String region, String instanceId) {
+        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
+    }
+
+    @Override
+    public List<Instance> listManaged(String region) {
+        return guard.call(Call.READ, () -> listManagedOnce(region));
+    }
+
+    @Override
+    public List<DiscoveredType> discoverTypes(String region) {
+        return guard.call(Call.READ, () -> discoverTypesOnce(region));
     }
 
     /** Forgets the cached firewall group and key ids (they are looked up again); for tests. */
@@ -65,8 +99,7 @@ public class VultrAdapter implements ProviderAdapter {
         registeredKeyId = null;
     }
 
-    @Override
-    public Instance provision(ProvisionRequest request) {
+    private Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
             throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "Vultr offers no confidential-computing instances");
@@ -121,8 +154,7 @@ public class VultrAdapter implements ProviderAdapter {
                         + "client_request_id returns it");
     }
 
-    @Override
-    public Instance terminate(String region, String instanceId) {
+    private Instance terminateOnce(String region, String instanceId) {
         VultrApi api = clients.api();
         try {
             clients.run("instances.delete", true, () -> api.deleteInstance(instanceId));
@@ -136,21 +168,18 @@ public class VultrAdapter implements ProviderAdapter {
                 "deleted", null, null, false, "");
     }
 
-    @Override
-    public Instance describe(String region, String instanceId) {
+    private Instance describeOnce(String region, String instanceId) {
         VultrApi api = clients.api();
         return VultrConverter.toInstance(clients.call("instances.get", true, () -> api.getInstance(instanceId))
                 .instance());
     }
 
-    @Override
-    public List<Instance> listManaged(String region) {
+    private List<Instance> listManagedOnce(String region) {
         return listByTag(ManagedLabels.managedTag()).stream().map(VultrConverter::toInstance)
                 .filter(i -> region == null || region.isEmpty() || region.equals(i.region())).toList();
     }
 
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
+    private List<DiscoveredType> discoverTypesOnce(String region) {
         VultrApi api = clients.api();
         List<Plan> plans = pages(cursor -> clients.call("plans.list", true,
                 () -> api.listPlans(settings.pageSize(), cursor)), p -> new PageOf<>(p.plans(), p.meta()));

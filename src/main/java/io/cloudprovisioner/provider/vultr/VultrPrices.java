@@ -1,5 +1,8 @@
 package io.cloudprovisioner.provider.vultr;
 
+import io.cloudprovisioner.provider.ProviderGuard;
+import io.cloudprovisioner.provider.ProviderGuard.Call;
+import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.catalog.LivePrice;
 import io.cloudprovisioner.catalog.LivePriceSource;
 import io.cloudprovisioner.domain.Provider;
@@ -25,10 +28,13 @@ public class VultrPrices implements LivePriceSource {
     private final VultrClients clients;
     private final VultrSettings settings;
 
+    private final ProviderGuard guard;
+
     @Inject
-    public VultrPrices(VultrClients clients, VultrSettings settings) {
+    public VultrPrices(VultrClients clients, VultrSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
+        this.guard = guards.of(Provider.VULTR, settings.faultTolerance());
     }
 
     @Override
@@ -52,8 +58,13 @@ public class VultrPrices implements LivePriceSource {
         return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/plans";
     }
 
+    /** One fetch through the provider's fault-tolerance guard (retried, counted by its breaker) like its other calls. */
     @Override
     public List<LivePrice> fetch(Set<String> regions) {
+        return guard.call(Call.READ, () -> fetchOnce(regions));
+    }
+
+    private List<LivePrice> fetchOnce(Set<String> regions) {
         VultrApi api = clients.api();
         List<LivePrice> out = new ArrayList<>();
         String cursor = null;

@@ -1,5 +1,6 @@
 package io.cloudprovisioner.provider.vultr;
 
+import io.cloudprovisioner.provider.FaultToleranceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -66,15 +67,18 @@ public interface VultrSettings {
     @WithDefault("5s")
     Duration pollInterval();
 
-    /** Attempts per call on rate limits (any call) and transient errors (reads and deletes only). */
-    @WithDefault("3")
-    int maxAttempts();
-
-    /** Longest single wait for a retry-after before giving up with RATE_LIMITED. */
+    /** Longest wait at the rate-limit gate (after a 429's retry-after) before failing fast with RATE_LIMITED. */
     @WithDefault("30s")
     Duration maxRetryWait();
 
     /** per_page of list calls (Vultr allows up to 500). */
     @WithDefault("100")
     int pageSize();
+
+    /**
+     * SmallRye Fault Tolerance around every call of this adapter: timeouts, retry, circuit breaker, bulkhead
+     * ({@code cloudprovisioner.vultr.fault-tolerance.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.fault-tolerance.*}).
+     */
+    FaultToleranceSettings faultTolerance();
 }

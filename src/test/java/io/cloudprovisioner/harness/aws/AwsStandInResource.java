@@ -37,7 +37,6 @@ public class AwsStandInResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("cloudprovisioner.aws.read-timeout", "3s"),
                 Map.entry("cloudprovisioner.aws.api-call-attempt-timeout", "8s"),
                 Map.entry("cloudprovisioner.aws.api-call-timeout", "30s"),
-                Map.entry("cloudprovisioner.aws.max-attempts", "3"),
                 Map.entry("cloudprovisioner.aws.retry-base-delay", "10ms"),
                 Map.entry("cloudprovisioner.aws.throttle-base-delay", "20ms"),
                 Map.entry("cloudprovisioner.aws.retry-max-delay", "100ms"),

@@ -39,7 +39,6 @@ public class AzureStandInResource implements QuarkusTestResourceLifecycleManager
         cfg.put("cloudprovisioner.azure.read-timeout", "3s");
         cfg.put("cloudprovisioner.azure.provision-timeout", "30s");
         cfg.put("cloudprovisioner.azure.terminate-timeout", "30s");
-        cfg.put("cloudprovisioner.azure.max-retries", "1");
         cfg.put("cloudprovisioner.azure.retry-base-delay", "10ms");
         cfg.put("cloudprovisioner.azure.retry-max-delay", "50ms");
         cfg.put("cloudprovisioner.network.ssh-public-key", SSH_KEY);

@@ -30,7 +30,6 @@ public class DigitalOceanStandInResource implements QuarkusTestResourceLifecycle
         c.put("cloudprovisioner.digitalocean.provision-timeout", "10s");
         c.put("cloudprovisioner.digitalocean.connect-timeout", "1s");
         c.put("cloudprovisioner.digitalocean.read-timeout", "2s");
-        c.put("cloudprovisioner.digitalocean.max-attempts", "3");
         c.put("cloudprovisioner.digitalocean.max-retry-wait", "3s");
         c.put("cloudprovisioner.digitalocean.page-size", "2");
         c.put("cloudprovisioner.digitalocean.ssh-keys", "289794,3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45");

@@ -60,7 +60,6 @@ public class GcpStandInResource implements QuarkusTestResourceLifecycleManager {
                     Map.entry("cloudprovisioner.gcp.connect-timeout", "1s"),
                     Map.entry("cloudprovisioner.gcp.read-timeout", "2s"),
                     Map.entry("cloudprovisioner.gcp.call-timeout", "8s"),
-                    Map.entry("cloudprovisioner.gcp.max-attempts", "3"),
                     Map.entry("cloudprovisioner.gcp.initial-retry-delay", "20ms"),
                     Map.entry("cloudprovisioner.gcp.max-retry-delay", "100ms"),
                     Map.entry("cloudprovisioner.gcp.provision-timeout", "20s"),

@@ -30,7 +30,6 @@ public class VultrStandInResource implements QuarkusTestResourceLifecycleManager
         c.put("cloudprovisioner.vultr.provision-timeout", "10s");
         c.put("cloudprovisioner.vultr.connect-timeout", "1s");
         c.put("cloudprovisioner.vultr.read-timeout", "2s");
-        c.put("cloudprovisioner.vultr.max-attempts", "3");
         c.put("cloudprovisioner.vultr.max-retry-wait", "3s");
         c.put("cloudprovisioner.vultr.page-size", "2");
         c.put("cloudprovisioner.vultr.ssh-keys", "3b8066a7-b438-455a-9688-44afc9a3597f");

@@ -114,7 +114,8 @@ public class AwsPricesTest {
 
     @Test
     void failedFetchKeepsTheBundledPricesAndNeverShowsTheSecret() {
-        standIn.faults().inject("DescribeSpotPriceHistory", Fault.SERVER_ERROR, 3);
+        // first attempt + 3 fault-tolerance retries, all 500
+        standIn.faults().inject("DescribeSpotPriceHistory", Fault.SERVER_ERROR, 4);
         RefreshStatus s = refresher.refreshNow(Provider.AWS).stream()
                 .filter(x -> x.sourceId().equals(AwsPrices.ID)).findFirst().orElseThrow();
         assertEquals(RefreshStatus.Outcome.FAILED, s.outcome());

@@ -372,7 +372,7 @@ public class AwsProvisioningTest {
     }
 
     @Test
-    void throttlingIsRetriedBySdkThenSucceeds() {
+    void throttlingIsRetriedThenSucceeds() {
         int live = ec2.liveInstances();
         ec2.faults().inject("RunInstances", Fault.THROTTLE, 2);
         ProvisionedInstance i = api.provisionInstance(request("m6i.large", "", "aws-throttle-1").build())
@@ -388,23 +388,23 @@ public class AwsProvisioningTest {
     @Test
     void throttlingExhaustedIsUnavailableWithRetryInfo() {
         int live = ec2.liveInstances();
-        ec2.faults().inject("RunInstances", Fault.THROTTLE, 3);
+        ec2.faults().inject("RunInstances", Fault.THROTTLE, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE,
                 () -> api.provisionInstance(request("m6i.large", "", "aws-throttle-2").build()));
         assertError(e, "RATE_LIMITED", "REGION", "RequestLimitExceeded");
         assertTrue(GrpcTestSupport.detail(e, RetryInfo.class).isPresent(), "RetryInfo");
-        assertEquals(3, ec2.forms("RunInstances").size(), "max-attempts=3");
+        assertEquals(4, ec2.forms("RunInstances").size(), "first attempt + fault-tolerance max-retries 3");
         assertEquals(live, ec2.liveInstances());
     }
 
     @Test
     void serverErrorExhaustedIsUnavailableTransient() {
-        ec2.faults().inject("RunInstances", Fault.SERVER_ERROR, 3);
+        ec2.faults().inject("RunInstances", Fault.SERVER_ERROR, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE,
                 () -> api.provisionInstance(request("m6i.large", "", "aws-5xx-1").build()));
         assertError(e, "TRANSIENT", "REGION", "InternalError");
         assertTrue(GrpcTestSupport.detail(e, RetryInfo.class).isPresent(), "RetryInfo");
-        assertEquals(3, ec2.forms("RunInstances").size());
+        assertEquals(4, ec2.forms("RunInstances").size());
     }
 
     @Test
@@ -474,11 +474,13 @@ public class AwsProvisioningTest {
 
     @Test
     void malformedInstanceIdIsInvalidArgument() {
+        int before = ec2.forms("DescribeInstances").size();
         StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT,
                 () -> api.getInstanceDetails(GetInstanceDetailsRequest.newBuilder()
                         .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion(REGION).setInstanceId("vm-42")
                         .build()));
         assertError(e, "INVALID_REQUEST", "REQUEST", "InvalidInstanceID.Malformed");
+        assertEquals(before + 1, ec2.forms("DescribeInstances").size(), "an invalid request is not retried");
     }
 
     @Test
@@ -493,7 +495,7 @@ public class AwsProvisioningTest {
 
         ec2.clearRecorded();
         ec2.faults().slowDelayMillis(3500);
-        ec2.faults().inject("DescribeInstances", Fault.SLOW, 3);
+        ec2.faults().inject("DescribeInstances", Fault.SLOW, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE,
                 () -> api.getInstanceStatus(GetInstanceStatusRequest.newBuilder()
                         .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion(REGION)
@@ -503,7 +505,7 @@ public class AwsProvisioningTest {
         assertEquals("aws", info.getMetadataOrThrow("provider"));
         assertEquals("REGION", info.getMetadataOrThrow("scope"));
         assertNoSecret(e);
-        assertEquals(3, ec2.forms("DescribeInstances").size(), "each timed-out attempt retried, bounded");
+        assertEquals(4, ec2.forms("DescribeInstances").size(), "each timed-out attempt retried, bounded");
     }
 
     @Test

@@ -78,6 +78,8 @@ public class AzureProvisioningTest {
     NetworkSettings network;
     @Inject
     Config config;
+    @Inject
+    io.cloudprovisioner.provider.ProviderGuards guards;
 
     @BeforeEach
     void open() {
@@ -347,12 +349,13 @@ public class AzureProvisioningTest {
 
     @Test
     void throttlingAfterRetriesIsUnavailableWithRetryInfo() {
-        standIn.faults().inject("virtualMachines.createOrUpdate", Fault.THROTTLE, 2);
+        standIn.faults().inject("virtualMachines.createOrUpdate", Fault.THROTTLE, 4);
         StatusRuntimeException e = failing(Status.Code.UNAVAILABLE,
                 () -> api.provisionInstance(request("az-throttle", "Standard_B2s").build()));
         assertInfo(e, "RATE_LIMITED", "REGION", "TooManyRequests");
         assertTrue(GrpcTestSupport.detail(e, RetryInfo.class).isPresent());
-        assertEquals(2, standIn.calls("virtualMachines.createOrUpdate").size(), "one retry, honouring Retry-After");
+        assertEquals(4, standIn.calls("virtualMachines.createOrUpdate").size(),
+                "first attempt + fault-tolerance max-retries 3");
         assertEquals(0, standIn.liveInstances());
     }
 
@@ -363,7 +366,7 @@ public class AzureProvisioningTest {
         assertEquals(InstanceStatus.INSTANCE_STATUS_RUNNING, ok.getInstance().getStatus());
         assertEquals(2, standIn.calls("publicIPAddresses.createOrUpdate").size());
 
-        standIn.faults().inject("publicIPAddresses.createOrUpdate", Fault.SERVER_ERROR, 2);
+        standIn.faults().inject("publicIPAddresses.createOrUpdate", Fault.SERVER_ERROR, 4);
         StatusRuntimeException e = failing(Status.Code.UNAVAILABLE,
                 () -> api.provisionInstance(request("az-5xx", "Standard_B2s").build()));
         assertInfo(e, "TRANSIENT", "REGION", null);
@@ -421,7 +424,7 @@ public class AzureProvisioningTest {
         AzureClients other = new AzureClients(settings, name -> name.equals("AZURE_CLIENT_ID")
                 ? java.util.Optional.of("99999999-2222-3333-4444-555555555555")
                 : io.cloudprovisioner.provider.ConfigLookup.of(config).get(name));
-        AzureAdapter a = new AzureAdapter(other, settings, network, config);
+        AzureAdapter a = new AzureAdapter(other, settings, network, config, guards);
         standIn.faults().inject("token", Fault.AUTH, 5);
         ProviderException e = org.junit.jupiter.api.Assertions.assertThrows(ProviderException.class,
                 () -> a.describe("eastus", "cp-x-vm"));
@@ -437,10 +440,13 @@ public class AzureProvisioningTest {
     @Test
     void invalidParameterIsInvalidArgument() {
         // Standard_E2s_v5 is in the catalog but the stand-in's location does not offer it.
+        int before = standIn.calls("virtualMachines.createOrUpdate").size();
         StatusRuntimeException e = failing(Status.Code.INVALID_ARGUMENT,
                 () -> api.provisionInstance(request("az-bad", "Standard_E2s_v5").setSpec(ResourceSpec.newBuilder()
                         .setCpu(2).setMemoryGb(16).setStorageGb(40)).build()));
         assertInfo(e, "INVALID_REQUEST", "REQUEST", "InvalidParameter");
+        assertEquals(before + 1, standIn.calls("virtualMachines.createOrUpdate").size(),
+                "an invalid request is not retried");
     }
 
     @Test
@@ -461,7 +467,7 @@ public class AzureProvisioningTest {
         standIn.faults().slowDelayMillis(300);
         standIn.faults().inject("virtualMachines.instanceView", Fault.SLOW, 1);
         api.provisionInstance(request("az-slow", "Standard_B2s").build());
-        // Beyond the 3 s read timeout: the SDK times out, retries once and succeeds.
+        // Beyond the 3 s read timeout: the SDK times out, the fault-tolerance guard retries once and it succeeds.
         standIn.faults().slowDelayMillis(3600);
         standIn.faults().inject("virtualMachines.get", Fault.SLOW, 1);
         long t0 = System.nanoTime();

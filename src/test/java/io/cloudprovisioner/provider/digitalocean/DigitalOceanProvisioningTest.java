@@ -244,13 +244,13 @@ public class DigitalOceanProvisioningTest {
 
     @Test
     void persistentThrottlingIsUnavailableWithRetryInfoAndTheResetHint() {
-        standIn.faults().inject("droplets.create", Fault.THROTTLE, 3);
+        standIn.faults().inject("droplets.create", Fault.THROTTLE, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE,
                 () -> api.provisionInstance(request("throttle-2").build()));
         assertErrorInfo(e, "RATE_LIMITED", "PROVIDER");
         assertTrue(GrpcTestSupport.detail(e, RetryInfo.class).isPresent(), "RetryInfo");
         assertTrue(e.getStatus().getDescription().contains("resets in"), e.getStatus().getDescription());
-        assertEquals(3, standIn.calls("droplets.create").size(), "max-attempts");
+        assertEquals(4, standIn.calls("droplets.create").size(), "first attempt + fault-tolerance max-retries 3");
         assertEquals(0, standIn.liveInstances());
         assertNoSecret(e);
     }
@@ -307,6 +307,7 @@ public class DigitalOceanProvisioningTest {
                 () -> api.provisionInstance(request("bad-1").setInstanceType("s-8vcpu-16gb").build()));
         assertErrorInfo(e, "INVALID_REQUEST", "REQUEST");
         assertEquals("s-8vcpu-16gb", body(standIn.calls("droplets.create").get(0)).get("size").asText());
+        assertEquals(1, standIn.calls("droplets.create").size(), "an invalid request is not retried");
         assertNoSecret(e);
     }
 
@@ -331,7 +332,7 @@ public class DigitalOceanProvisioningTest {
         assertEquals(InstanceStatus.INSTANCE_STATUS_RUNNING, api.getInstanceStatus(statusOf(id)).getStatus());
         assertEquals(before + 2, standIn.calls("droplets.get").size());
 
-        standIn.faults().inject("droplets.get", Fault.SLOW, 3);
+        standIn.faults().inject("droplets.get", Fault.SLOW, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE, () -> api.getInstanceStatus(statusOf(id)));
         assertErrorInfo(e, "TRANSIENT", "PROVIDER");
         // Quarkus' REST client reports its read timeout as a bare NullPointerException here (no cause chain), so

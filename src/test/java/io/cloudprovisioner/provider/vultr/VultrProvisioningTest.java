@@ -205,7 +205,7 @@ public class VultrProvisioningTest {
                 .getInstance().getStatus());
         assertEquals(2, standIn.calls("instances.create").size());
 
-        standIn.faults().inject("instances.create", Fault.THROTTLE, 3);
+        standIn.faults().inject("instances.create", Fault.THROTTLE, 4);
         StatusRuntimeException e = expect(Status.Code.UNAVAILABLE, () -> api.provisionInstance(request("t-2")
                 .build()));
         assertErrorInfo(e, "RATE_LIMITED", "PROVIDER");
@@ -234,9 +234,11 @@ public class VultrProvisioningTest {
                 () -> api.getInstanceStatus(statusOf("cb676a46-66fd-4dfb-b839-443f2e6c0b60")));
         assertErrorInfo(auth, "AUTH", "PROVIDER");
         assertNoSecret(auth);
+        int creates = standIn.calls("instances.create").size();
         StatusRuntimeException bad = expect(Status.Code.INVALID_ARGUMENT,
                 () -> api.provisionInstance(request("b-1").setInstanceType("vc2-2c-2gb").build()));
         assertErrorInfo(bad, "INVALID_REQUEST", "REQUEST");
+        assertEquals(creates + 1, standIn.calls("instances.create").size(), "an invalid request is not retried");
         assertErrorInfo(expect(Status.Code.NOT_FOUND,
                 () -> api.getInstanceStatus(statusOf("00000000-0000-0000-0000-000000000000"))), "NOT_FOUND",
                 "REQUEST");
