@@ -112,6 +112,8 @@ public final class ApiErrors {
                 return work.get();
             } catch (StatusRuntimeException e) {
                 throw e;
+            } catch (io.cloudprovisioner.provider.ProviderException e) {
+                throw ProviderErrors.toStatus(e); // e.g. a look-up in the cloud before a retry, or a reconcile
             } catch (io.cloudprovisioner.ledger.LedgerException e) {
                 String ref = UUID.randomUUID().toString();
                 LOG.errorf(e, "%s: the ledger database failed (reference %s)", method, ref);

@@ -141,6 +141,25 @@ public class LedgerTest {
     }
 
     @Test
+    void concurrentCallsWithOneIdCreateOneInstance() throws Exception {
+        standIn.faults().slowDelayMillis(400);
+        standIn.faults().inject("droplets.create", Fault.SLOW, 1);
+        List<CompletableFuture<ProvisionInstanceResponse>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> api.provisionInstance(request("ledger-race-1").build()),
+                    java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        List<ProvisionInstanceResponse> answers = new java.util.ArrayList<>();
+        for (CompletableFuture<ProvisionInstanceResponse> c : calls) {
+            answers.add(c.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(1, answers.stream().map(a -> a.getInstance().getId()).distinct().count(), "one instance");
+        assertEquals(1, answers.stream().filter(a -> !a.getReplayed()).count(), "one call created it");
+        assertEquals(1, creates());
+        assertEquals(1, standIn.liveInstances());
+    }
+
+    @Test
     void theSameIdWithOtherParametersIsAlreadyExistsAndReachesNoCloud() {
         api.provisionInstance(request("ledger-conflict-1").build());
         StatusRuntimeException e = expect(Status.Code.ALREADY_EXISTS, () -> api.provisionInstance(
