@@ -7,7 +7,8 @@ import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
-import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.GuardedAdapter;
+import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -70,7 +71,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * for running.
  */
 @Singleton
-public class AwsAdapter implements ProviderAdapter {
+public class AwsAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(AwsAdapter.class);
     static final List<String> LIVE_STATES = List.of("pending", "running", "stopping", "stopped", "shutting-down");
 
@@ -81,47 +82,18 @@ public class AwsAdapter implements ProviderAdapter {
     private final Map<String, TypeInfo> types = new ConcurrentHashMap<>();
     private final Map<String, String> securityGroups = new ConcurrentHashMap<>();
 
-    private final ProviderGuard guard;
-
     @Inject
     public AwsAdapter(AwsClients clients, AwsSettings settings, NetworkSettings network, ProviderGuards guards) {
+        super(guards.of(Provider.AWS, settings.faultTolerance()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
-        this.guard = guards.of(Provider.AWS, settings.faultTolerance());
         guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the waiter's wait for running");
     }
 
     @Override
     public Provider provider() {
         return Provider.AWS;
-    }
-
-    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
-
-    @Override
-    public Instance provision(ProvisionRequest request) {
-        return guard.call(Call.PROVISION, () -> provisionOnce(request));
-    }
-
-    @Override
-    public Instance terminate(String region, String instanceId) {
-        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
-    }
-
-    @Override
-    public Instance describe(String region, String instanceId) {
-        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
-    }
-
-    @Override
-    public List<Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
-    }
-
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
     }
 
     /** The AMI and its root device name. */
@@ -132,7 +104,8 @@ public class AwsAdapter implements ProviderAdapter {
     record TypeInfo(String architecture, boolean amdSevSnp, boolean nitroEnclaves) {
     }
 
-    private Instance provisionOnce(ProvisionRequest req) {
+    @Override
+    protected Instance provisionOnce(ProvisionRequest req) {
         boolean zoneSet = !req.zone().isEmpty();
         String region = req.region();
         Ec2Client ec2 = clients.ec2(region);
@@ -362,7 +335,8 @@ public class AwsAdapter implements ProviderAdapter {
                 () -> ec2.describeSecurityGroups(b -> b.filters(filters)).securityGroups()).stream().findFirst();
     }
 
-    private Instance terminateOnce(String region, String instanceId) {
+    @Override
+    protected Instance terminateOnce(String region, String instanceId) {
         Ec2Client ec2 = clients.ec2(region);
         try {
             List<InstanceStateChange> changes = call("TerminateInstances", false,
@@ -382,7 +356,8 @@ public class AwsAdapter implements ProviderAdapter {
                 null, false, "");
     }
 
-    private Instance describeOnce(String region, String instanceId) {
+    @Override
+    protected Instance describeOnce(String region, String instanceId) {
         Ec2Client ec2 = clients.ec2(region);
         DescribeInstancesResponse r = call("DescribeInstances", false,
                 () -> ec2.describeInstances(b -> b.instanceIds(instanceId)));
@@ -392,7 +367,8 @@ public class AwsAdapter implements ProviderAdapter {
                         "InvalidInstanceID.NotFound", "EC2 instance " + instanceId + " does not exist in " + region));
     }
 
-    private List<Instance> listManagedOnce(String region) {
+    @Override
+    protected List<Instance> listManagedOnce(String region) {
         List<String> regions = region == null || region.isEmpty() ? settings.regions().orElse(List.of())
                 : List.of(region);
         List<Instance> out = new ArrayList<>();
@@ -410,7 +386,8 @@ public class AwsAdapter implements ProviderAdapter {
         return out;
     }
 
-    private List<DiscoveredType> discoverTypesOnce(String region) {
+    @Override
+    protected List<DiscoveredType> discoverTypesOnce(String region) {
         Ec2Client ec2 = clients.ec2(region);
         List<DiscoveredType> out = new ArrayList<>();
         call("DescribeInstanceTypes", false, () -> {

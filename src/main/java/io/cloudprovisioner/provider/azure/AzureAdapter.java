@@ -57,7 +57,8 @@ import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
-import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.GuardedAdapter;
+import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -89,7 +90,7 @@ import org.jboss.logging.Logger;
  * SDK's pollers (Azure-AsyncOperation / Location), bounded by the settings' timeouts.
  */
 @Singleton
-public class AzureAdapter implements ProviderAdapter {
+public class AzureAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(AzureAdapter.class);
     static final String VNET = "cloudprovisioner-vnet";
     static final String SUBNET = "default";
@@ -103,16 +104,14 @@ public class AzureAdapter implements ProviderAdapter {
     private final NetworkSettings network;
     private final ConfigLookup config;
 
-    private final ProviderGuard guard;
-
     @Inject
     public AzureAdapter(AzureClients clients, AzureSettings settings, NetworkSettings network, Config config,
             ProviderGuards guards) {
+        super(guards.of(Provider.AZURE, settings.faultTolerance()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
         this.config = ConfigLookup.of(config);
-        this.guard = guards.of(Provider.AZURE, settings.faultTolerance());
         guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running VM");
         guard.expectLongerThan(Call.TERMINATE, settings.terminateTimeout(), "the wait for the deletes");
     }
@@ -120,33 +119,6 @@ public class AzureAdapter implements ProviderAdapter {
     @Override
     public Provider provider() {
         return Provider.AZURE;
-    }
-
-    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
-
-    @Override
-    public Instance provision(ProvisionRequest request) {
-        return guard.call(Call.PROVISION, () -> provisionOnce(request));
-    }
-
-    @Override
-    public Instance terminate(String region, String instanceId) {
-        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
-    }
-
-    @Override
-    public Instance describe(String region, String instanceId) {
-        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
-    }
-
-    @Override
-    public List<Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
-    }
-
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
     }
 
     // ---- names ------------------------------------------------------------------------------------------------
@@ -184,7 +156,8 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- provision --------------------------------------------------------------------------------------------
 
-    private Instance provisionOnce(ProvisionRequest r) {
+    @Override
+    protected Instance provisionOnce(ProvisionRequest r) {
         return guarded(() -> doProvision(r));
     }
 
@@ -381,7 +354,8 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- describe / list ----------------------------------------------------------------------------------------
 
-    private Instance describeOnce(String region, String instanceId) {
+    @Override
+    protected Instance describeOnce(String region, String instanceId) {
         return guarded(() -> describeIn(clients.get(), resourceGroup(region), instanceId, region));
     }
 
@@ -431,7 +405,8 @@ public class AzureAdapter implements ProviderAdapter {
         return "";
     }
 
-    private List<Instance> listManagedOnce(String region) {
+    @Override
+    protected List<Instance> listManagedOnce(String region) {
         return guarded(() -> {
             AzureClients.Clients c = clients.get();
             List<Instance> out = new ArrayList<>();
@@ -448,7 +423,8 @@ public class AzureAdapter implements ProviderAdapter {
         });
     }
 
-    private List<DiscoveredType> discoverTypesOnce(String region) {
+    @Override
+    protected List<DiscoveredType> discoverTypesOnce(String region) {
         return guarded(() -> {
             List<DiscoveredType> out = new ArrayList<>();
             for (VirtualMachineSizeInner s : clients.get().compute().getVirtualMachineSizes().list(region)) {
@@ -461,7 +437,8 @@ public class AzureAdapter implements ProviderAdapter {
 
     // ---- terminate ----------------------------------------------------------------------------------------------
 
-    private Instance terminateOnce(String region, String instanceId) {
+    @Override
+    protected Instance terminateOnce(String region, String instanceId) {
         return guarded(() -> doTerminate(region, instanceId));
     }
 

@@ -7,7 +7,8 @@ import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
-import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.GuardedAdapter;
+import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -40,7 +41,7 @@ import org.jboss.logging.Logger;
  * tag, which is also what the cloud firewall for {@link NetworkSettings} applies to.
  */
 @Singleton
-public class DigitalOceanAdapter implements ProviderAdapter {
+public class DigitalOceanAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(DigitalOceanAdapter.class);
     /** Upper bound of pages read by one listing (200 items each). */
     static final int MAX_PAGES = 50;
@@ -51,15 +52,13 @@ public class DigitalOceanAdapter implements ProviderAdapter {
     private volatile String firewallId;
     private volatile Long registeredKeyId;
 
-    private final ProviderGuard guard;
-
     @Inject
     public DigitalOceanAdapter(DigitalOceanClients clients, DigitalOceanSettings settings, NetworkSettings network,
             ProviderGuards guards) {
+        super(guards.of(Provider.DIGITALOCEAN, settings.faultTolerance()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
-        this.guard = guards.of(Provider.DIGITALOCEAN, settings.faultTolerance());
         guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for an active droplet");
     }
 
@@ -68,34 +67,8 @@ public class DigitalOceanAdapter implements ProviderAdapter {
         return Provider.DIGITALOCEAN;
     }
 
-    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
-
     @Override
-    public Instance provision(ProvisionRequest request) {
-        return guard.call(Call.PROVISION, () -> provisionOnce(request));
-    }
-
-    @Override
-    public Instance terminate(String region, String instanceId) {
-        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
-    }
-
-    @Override
-    public Instance describe(String region, String instanceId) {
-        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
-    }
-
-    @Override
-    public List<Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
-    }
-
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
-    }
-
-    private Instance provisionOnce(ProvisionRequest request) {
+    protected Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
             throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "DigitalOcean offers no confidential-computing droplets");
@@ -158,7 +131,8 @@ public class DigitalOceanAdapter implements ProviderAdapter {
                         + "client_request_id returns it");
     }
 
-    private Instance terminateOnce(String region, String instanceId) {
+    @Override
+    protected Instance terminateOnce(String region, String instanceId) {
         long id = dropletId(instanceId);
         DigitalOceanApi api = clients.api();
         try {
@@ -173,19 +147,22 @@ public class DigitalOceanAdapter implements ProviderAdapter {
                 "deleted", null, null, false, "");
     }
 
-    private Instance describeOnce(String region, String instanceId) {
+    @Override
+    protected Instance describeOnce(String region, String instanceId) {
         long id = dropletId(instanceId);
         DigitalOceanApi api = clients.api();
         return DigitalOceanConverter.toInstance(clients.call("droplets.get", true, () -> api.getDroplet(id))
                 .droplet());
     }
 
-    private List<Instance> listManagedOnce(String region) {
+    @Override
+    protected List<Instance> listManagedOnce(String region) {
         return listByTag(ManagedLabels.managedTag()).stream().map(DigitalOceanConverter::toInstance)
                 .filter(i -> region == null || region.isEmpty() || region.equals(i.region())).toList();
     }
 
-    private List<DiscoveredType> discoverTypesOnce(String region) {
+    @Override
+    protected List<DiscoveredType> discoverTypesOnce(String region) {
         DigitalOceanApi api = clients.api();
         List<Size> sizes = pages(page -> clients.call("sizes.list", true,
                 () -> api.listSizes(page, settings.pageSize())), p -> new PageOf<>(p.sizes(), p.links()));

@@ -28,7 +28,8 @@ import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
-import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.GuardedAdapter;
+import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -56,7 +57,7 @@ import org.jboss.logging.Logger;
  * the API are {@code zone/name}.
  */
 @Singleton
-public class GcpAdapter implements ProviderAdapter {
+public class GcpAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(GcpAdapter.class);
     /** Upper bound on operation waits / status reads in one call, whatever the timeouts say. */
     static final int MAX_POLLS = 200;
@@ -66,14 +67,12 @@ public class GcpAdapter implements ProviderAdapter {
     private final NetworkSettings network;
     private volatile boolean firewallReady;
 
-    private final ProviderGuard guard;
-
     @Inject
     public GcpAdapter(GcpSettings settings, GcpClients clients, NetworkSettings network, ProviderGuards guards) {
+        super(guards.of(Provider.GCP, settings.faultTolerance()));
         this.settings = settings;
         this.clients = clients;
         this.network = network;
-        this.guard = guards.of(Provider.GCP, settings.faultTolerance());
         guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running instance");
         guard.expectLongerThan(Call.TERMINATE, settings.provisionTimeout(), "the wait for the delete operation");
     }
@@ -83,36 +82,10 @@ public class GcpAdapter implements ProviderAdapter {
         return Provider.GCP;
     }
 
-    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
-
-    @Override
-    public io.cloudprovisioner.domain.Instance provision(ProvisionRequest request) {
-        return guard.call(Call.PROVISION, () -> provisionOnce(request));
-    }
-
-    @Override
-    public io.cloudprovisioner.domain.Instance terminate(String region, String instanceId) {
-        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
-    }
-
-    @Override
-    public io.cloudprovisioner.domain.Instance describe(String region, String instanceId) {
-        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
-    }
-
-    @Override
-    public List<io.cloudprovisioner.domain.Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
-    }
-
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
-    }
-
     // ---- provision ----------------------------------------------------------------------------------
 
-    private io.cloudprovisioner.domain.Instance provisionOnce(ProvisionRequest request) {
+    @Override
+    protected io.cloudprovisioner.domain.Instance provisionOnce(ProvisionRequest request) {
         GcpClients.Clients c = clients.get();
         Instant deadline = Instant.now().plus(settings.provisionTimeout());
         String name = instanceName(request.clientRequestId());
@@ -395,13 +368,15 @@ public class GcpAdapter implements ProviderAdapter {
         return new String[] {GcpConverter.lastSegment(found.get().getZone()), instanceId};
     }
 
-    private io.cloudprovisioner.domain.Instance describeOnce(String region, String instanceId) {
+    @Override
+    protected io.cloudprovisioner.domain.Instance describeOnce(String region, String instanceId) {
         GcpClients.Clients c = clients.get();
         String[] zn = locate(c, region, instanceId);
         return get(c, zn[0], zn[1]);
     }
 
-    private io.cloudprovisioner.domain.Instance terminateOnce(String region, String instanceId) {
+    @Override
+    protected io.cloudprovisioner.domain.Instance terminateOnce(String region, String instanceId) {
         GcpClients.Clients c = clients.get();
         String[] zn;
         try {
@@ -439,7 +414,8 @@ public class GcpAdapter implements ProviderAdapter {
                 "");
     }
 
-    private List<io.cloudprovisioner.domain.Instance> listManagedOnce(String region) {
+    @Override
+    protected List<io.cloudprovisioner.domain.Instance> listManagedOnce(String region) {
         GcpClients.Clients c = clients.get();
         List<io.cloudprovisioner.domain.Instance> out = new ArrayList<>();
         try {
@@ -461,7 +437,8 @@ public class GcpAdapter implements ProviderAdapter {
         return out;
     }
 
-    private List<DiscoveredType> discoverTypesOnce(String region) {
+    @Override
+    protected List<DiscoveredType> discoverTypesOnce(String region) {
         GcpClients.Clients c = clients.get();
         Map<String, DiscoveredType> types = new LinkedHashMap<>();
         for (String zone : zonesFor(region)) {

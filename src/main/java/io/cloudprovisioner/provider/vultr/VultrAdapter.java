@@ -7,7 +7,8 @@ import io.cloudprovisioner.provider.ErrorClass;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
-import io.cloudprovisioner.provider.ProviderAdapter;
+import io.cloudprovisioner.provider.GuardedAdapter;
+import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -39,7 +40,7 @@ import org.jboss.logging.Logger;
  * {@link NetworkSettings} (created once, found by its description).
  */
 @Singleton
-public class VultrAdapter implements ProviderAdapter {
+public class VultrAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(VultrAdapter.class);
     /** Upper bound of pages read by one listing. */
     static final int MAX_PAGES = 50;
@@ -50,14 +51,12 @@ public class VultrAdapter implements ProviderAdapter {
     private volatile String firewallGroupId;
     private volatile String registeredKeyId;
 
-    private final ProviderGuard guard;
-
     @Inject
     public VultrAdapter(VultrClients clients, VultrSettings settings, NetworkSettings network, ProviderGuards guards) {
+        super(guards.of(Provider.VULTR, settings.faultTolerance()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
-        this.guard = guards.of(Provider.VULTR, settings.faultTolerance());
         guard.expectLongerThan(Call.PROVISION, settings.provisionTimeout(), "the wait for a running instance");
     }
 
@@ -66,40 +65,14 @@ public class VultrAdapter implements ProviderAdapter {
         return Provider.VULTR;
     }
 
-    // ---- the contract, each operation guarded by SmallRye Fault Tolerance (ProviderGuard) ----------------------
-
-    @Override
-    public Instance provision(ProvisionRequest request) {
-        return guard.call(Call.PROVISION, () -> provisionOnce(request));
-    }
-
-    @Override
-    public Instance terminate(String region, String instanceId) {
-        return guard.call(Call.TERMINATE, () -> terminateOnce(region, instanceId));
-    }
-
-    @Override
-    public Instance describe(String region, String instanceId) {
-        return guard.call(Call.READ, () -> describeOnce(region, instanceId));
-    }
-
-    @Override
-    public List<Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
-    }
-
-    @Override
-    public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
-    }
-
     /** Forgets the cached firewall group and key ids (they are looked up again); for tests. */
     void forgetCachedIds() {
         firewallGroupId = null;
         registeredKeyId = null;
     }
 
-    private Instance provisionOnce(ProvisionRequest request) {
+    @Override
+    protected Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
             throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "Vultr offers no confidential-computing instances");
@@ -154,7 +127,8 @@ public class VultrAdapter implements ProviderAdapter {
                         + "client_request_id returns it");
     }
 
-    private Instance terminateOnce(String region, String instanceId) {
+    @Override
+    protected Instance terminateOnce(String region, String instanceId) {
         VultrApi api = clients.api();
         try {
             clients.run("instances.delete", true, () -> api.deleteInstance(instanceId));
@@ -168,18 +142,21 @@ public class VultrAdapter implements ProviderAdapter {
                 "deleted", null, null, false, "");
     }
 
-    private Instance describeOnce(String region, String instanceId) {
+    @Override
+    protected Instance describeOnce(String region, String instanceId) {
         VultrApi api = clients.api();
         return VultrConverter.toInstance(clients.call("instances.get", true, () -> api.getInstance(instanceId))
                 .instance());
     }
 
-    private List<Instance> listManagedOnce(String region) {
+    @Override
+    protected List<Instance> listManagedOnce(String region) {
         return listByTag(ManagedLabels.managedTag()).stream().map(VultrConverter::toInstance)
                 .filter(i -> region == null || region.isEmpty() || region.equals(i.region())).toList();
     }
 
-    private List<DiscoveredType> discoverTypesOnce(String region) {
+    @Override
+    protected List<DiscoveredType> discoverTypesOnce(String region) {
         VultrApi api = clients.api();
         List<Plan> plans = pages(cursor -> clients.call("plans.list", true,
                 () -> api.listPlans(settings.pageSize(), cursor)), p -> new PageOf<>(p.plans(), p.meta()));
