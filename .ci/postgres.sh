@@ -22,7 +22,7 @@ for i in $(seq 1 50); do
   su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432" && break
   sleep 0.2
 done
-su postgres -c "psql -q -h 127.0.0.1 -p 5432 -d postgres -tc \"SELECT 1 FROM pg_roles WHERE rolname='cloudprovisioner'\"" 2>/dev/null \
+su postgres -c "psql -q -d postgres -tc \"SELECT 1 FROM pg_roles WHERE rolname='cloudprovisioner'\"" 2>/dev/null \
   | grep -q 1 || su postgres -c "psql -q -d postgres -c \"CREATE ROLE cloudprovisioner LOGIN PASSWORD 'cloudprovisioner'\"" >&2
 su postgres -c "psql -q -d postgres -tc \"SELECT 1 FROM pg_database WHERE datname='cloudprovisioner'\"" \
   | grep -q 1 || su postgres -c "psql -q -d postgres -c \"CREATE DATABASE cloudprovisioner OWNER cloudprovisioner\"" >&2

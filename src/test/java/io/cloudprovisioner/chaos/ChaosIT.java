@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 public class ChaosIT {
     @Test
     void nothingLostNothingDuplicatedUnderFaultsAndCrashes() throws Exception {
-        ChaosRun.Settings s = new ChaosRun.Settings(120, 5, 4, 7, "embedded", 0.01, 1.0,
+        ChaosRun.Settings s = new ChaosRun.Settings(120, 5, 4, 7, "embedded", 0.01, 1.0, 3,
                 Path.of("target/chaos-it"));
         ChaosRun.Result r = new ChaosRun(s).run();
         ChaosRun.print(s, r);
@@ -22,6 +22,8 @@ public class ChaosIT {
         assertTrue(r.injected().getOrDefault(Fault.LOST_RESPONSE, 0) > 0 || r.injected().size() >= 3,
                 "faults were injected: " + r.injected());
         assertEquals(0, r.orphansLeft(), "instances without a live ledger record");
+        assertEquals(3, r.orphansSwept(), "the planted orphans were swept: " + r.sweep());
+        assertEquals(1, r.foreignLeft(), "an instance not managed by the service is never touched");
         assertEquals(0, r.duplicates(), "request ids with two instances");
         assertEquals(0, r.notFinal(), "records not in a final state");
         assertEquals(0, r.liveAfter(), "everything created was terminated");

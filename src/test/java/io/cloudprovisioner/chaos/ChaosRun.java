@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (beyond the client's read timeout), capacity and quota errors and lost answers (created, but the answer never
  * arrives), and the process killed again and again: halted at crash points inside the provisioning path and
  * SIGKILLed from outside at random moments. Clients keep calling with the same request ids until each request has
- * an answer, then terminate what they got. At the end: a restart, a sweep (Reconcile, orphans terminated), and the
+ * an answer, then terminate what they got. At the end: a restart, a few orphans planted in the stand-in (managed,
+ * never recorded) and one foreign droplet, a sweep (Reconcile, orphans terminated), and the
  * checks: no instance in the stand-in without a live ledger record, no request id with two instances, every
  * record in a final state.
  *
@@ -53,12 +54,13 @@ public final class ChaosRun {
     /** What the run found. */
     public record Result(int provisions, int answered, int failedFinal, int terminated, int crashes, int haltedAtPoints,
             int killed, Map<Fault, Integer> injected, int liveAfter, int orphansLeft, int duplicates,
-            int notFinal, int recordsTotal, Map<String, Integer> recordsByState, List<String> sweep, double seconds) {
+            int notFinal, int recordsTotal, Map<String, Integer> recordsByState, List<String> sweep,
+            int orphansSwept, int foreignLeft, double seconds) {
     }
 
     /** Run settings. */
     public record Settings(int provisions, int minCrashes, int concurrency, long seed, String ledger,
-            double crashProbability, double faultRate, Path logDir) {
+            double crashProbability, double faultRate, int plantedOrphans, Path logDir) {
     }
 
     private final Settings s;
@@ -85,11 +87,13 @@ public final class ChaosRun {
                 Integer.parseInt(a.getOrDefault("crashes", "20")), Integer.parseInt(a.getOrDefault("concurrency", "8")),
                 Long.parseLong(a.getOrDefault("seed", "42")), a.getOrDefault("ledger", "embedded"),
                 Double.parseDouble(a.getOrDefault("crash-probability", "0.006")),
-                Double.parseDouble(a.getOrDefault("fault-rate", "1.0")), Path.of(a.getOrDefault("log-dir",
+                Double.parseDouble(a.getOrDefault("fault-rate", "1.0")),
+                Integer.parseInt(a.getOrDefault("planted-orphans", "5")), Path.of(a.getOrDefault("log-dir",
                         "target/chaos")));
         Result r = new ChaosRun(s).run();
         print(s, r);
-        boolean ok = r.orphansLeft() == 0 && r.duplicates() == 0 && r.notFinal() == 0 && r.crashes() >= s.minCrashes();
+        boolean ok = r.orphansLeft() == 0 && r.duplicates() == 0 && r.notFinal() == 0 && r.crashes() >= s.minCrashes()
+                && r.orphansSwept() == s.plantedOrphans() && r.foreignLeft() == 1;
         System.out.println(ok ? "CHAOS: PASSED" : "CHAOS: FAILED");
         System.exit(ok ? 0 : 1);
     }
@@ -168,6 +172,15 @@ public final class ChaosRun {
             }
             Map<Fault, Integer> injected = new TreeMap<>(standIn.faults().injectedCounts());
             standIn.faults().clear();
+            // Instances the service never recorded (made by a lost deployment, a script, an old version): the sweep
+            // must find and terminate them; one foreign droplet (not managed) must stay.
+            for (int i = 0; i < s.plantedOrphans(); i++) {
+                standIn.plant("orphan-" + i, "nyc3", "s-1vcpu-1gb", List.of(ManagedLabels.managedTag(),
+                        ManagedLabels.requestTag("orphan-" + s.seed() + "-" + i)), java.time.Instant.now()
+                                .minusSeconds(3600));
+            }
+            long foreign = standIn.plant("not-ours", "nyc3", "s-1vcpu-1gb", List.of("team:web"),
+                    java.time.Instant.now().minusSeconds(3600));
             ProvisioningServiceGrpc.ProvisioningServiceBlockingStub api = api();
             List<String> sweep = new ArrayList<>();
             ReconcileResponse rec = api.reconcile(ReconcileRequest.newBuilder().setTerminateOrphans(true)
@@ -200,6 +213,11 @@ public final class ChaosRun {
                     notFinal++;
                 }
             }
+            int swept = (int) rec.getFindingsList().stream().filter(fd -> fd.getKind()
+                    == io.cloudprovisioner.api.v1.ReconcileFindingKind.RECONCILE_FINDING_KIND_ORPHAN_TERMINATED)
+                    .count();
+            int foreignLeft = (int) standIn.liveTags().stream().filter(t -> t.contains("team:web")).count();
+            standIn.remove(foreign);
             int orphans = 0;
             for (List<String> tags : standIn.liveTags()) {
                 String key = tags.stream().filter(t -> t.startsWith(ManagedLabels.REQUEST_ID + ":")).findFirst()
@@ -217,7 +235,7 @@ public final class ChaosRun {
             int duplicates = (int) perId.values().stream().filter(n -> n > 1).count();
             return new Result(s.provisions(), answered, failedFinal, terminated, halted.get() + killed.get(),
                     halted.get(), killed.get(), injected, standIn.liveInstances(), orphans, duplicates, notFinal,
-                    records.size(), byState, sweep, (System.nanoTime() - t0) / 1e9);
+                    records.size(), byState, sweep, swept, foreignLeft, (System.nanoTime() - t0) / 1e9);
         } finally {
             driving = false;
             if (app != null) {
@@ -343,7 +361,8 @@ public final class ChaosRun {
                 r.haltedAtPoints(), r.killed());
         System.out.printf(Locale.ROOT, "provisions: %d requested, %d created and terminated, %d given up after "
                 + "capacity/quota x3%n", r.provisions(), r.terminated(), r.failedFinal());
-        System.out.printf(Locale.ROOT, "sweep: %s%n", r.sweep());
+        System.out.printf(Locale.ROOT, "sweep: %d planted orphans terminated, the foreign droplet %s: %s%n",
+                r.orphansSwept(), r.foreignLeft() == 1 ? "left alone" : "TOUCHED", r.sweep());
         System.out.printf(Locale.ROOT, "ledger records: %d %s%n", r.recordsTotal(), r.recordsByState());
         System.out.printf(Locale.ROOT, "FIGURE chaos.provisions=%d%n", r.provisions());
         System.out.printf(Locale.ROOT, "FIGURE chaos.crashes=%d%n", r.crashes());
@@ -351,6 +370,7 @@ public final class ChaosRun {
                 r.injected().values().stream().mapToInt(Integer::intValue).sum());
         System.out.printf(Locale.ROOT, "FIGURE chaos.instances_left=%d%n", r.liveAfter());
         System.out.printf(Locale.ROOT, "FIGURE chaos.orphans_left=%d%n", r.orphansLeft());
+        System.out.printf(Locale.ROOT, "FIGURE chaos.orphans_swept=%d%n", r.orphansSwept());
         System.out.printf(Locale.ROOT, "FIGURE chaos.duplicate_request_ids=%d%n", r.duplicates());
         System.out.printf(Locale.ROOT, "FIGURE chaos.records_not_final=%d%n", r.notFinal());
         System.out.printf(Locale.ROOT, "FIGURE chaos.seconds=%.0f%n", r.seconds());
