@@ -72,6 +72,7 @@ echo "== gRPC load benchmark (GrpcLoadBenchmark against the packaged app)"
 read -r GRPC_PORT HTTP_PORT < <("${JAVA}" -cp "${CP}" io.cloudprovisioner.benchmark.FreePort 2)
 # shellcheck disable=SC2086
 "${JAVA}" ${APP_JAVA_OPTS:-} -Dquarkus.grpc.server.port="${GRPC_PORT}" -Dquarkus.http.port="${HTTP_PORT}" \
+  -Dcloudprovisioner.data-dir="$(mktemp -d "$PWD/target/bench-ledger-XXXX")" \
   -jar target/quarkus-app/quarkus-run.jar >"${OUT}/app.log" 2>&1 &
 APP_PID=$!
 for i in $(seq 1 600); do            # at most 60 s

@@ -108,6 +108,9 @@ public final class ProvisioningBenchmark {
             props.put("quarkus.grpc.server.port", Integer.toString(grpcPort));
             props.put("quarkus.http.port", Integer.toString(ports.get(1)));
             props.put("cloudprovisioner.digitalocean.base-url", standIn.baseUrl());
+            // a fresh ledger per run: request ids of an earlier run must not replay
+            props.put("cloudprovisioner.data-dir", java.nio.file.Files.createTempDirectory(
+                    Path.of("target").toAbsolutePath(), "bench-ledger-").toString());
             props.put("cloudprovisioner.digitalocean.poll-interval", pollMs + "ms");
             props.put("cloudprovisioner.digitalocean.provision-timeout", "10s");
             props.put("cloudprovisioner.digitalocean.connect-timeout", "1s");

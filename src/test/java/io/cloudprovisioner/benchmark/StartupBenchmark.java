@@ -68,6 +68,7 @@ public final class StartupBenchmark {
                 cmd.addAll(List.of(opts.split("\\s+")));
             }
             cmd.addAll(List.of("-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + ports.get(1),
+                    "-Dcloudprovisioner.data-dir=" + Files.createTempDirectory(logDir.toAbsolutePath(), "ledger-"),
                     "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             ManagedChannel ch = null;
