@@ -166,9 +166,8 @@ public class ProvisioningGrpcService implements ProvisioningService {
                 }
                 try {
                     List<Target> plan = plan(request, in);
-                    Ledger.Begin b = ledger.begin(new Ledger.Intent(key, requestId, fingerprint, caller,
-                            Fingerprint.json(canonical), request.getLabelsMap(), node.id()), this::retryableFailure);
-                    if (b instanceof Ledger.Started) {
+                    if (ledger.begin(new Ledger.Intent(key, requestId, fingerprint, caller,
+                            Fingerprint.json(canonical), request.getLabelsMap(), node.id()), this::retryableFailure)) {
                         return execute(request, in, plan, key, requestId);
                     }
                 } finally {
@@ -677,52 +676,52 @@ public class ProvisioningGrpcService implements ProvisioningService {
                     break;
                 }
             }
-            java.util.Set<String> recorded = new java.util.HashSet<>();
+            java.util.Set<Provider> refreshed = java.util.EnumSet.noneOf(Provider.class);
             for (Provider p : Provider.values()) {
                 if ((only != null && p != only) || adapters.adapter(p).isEmpty()
                         || !providers.credentials(p).configured()) {
                     continue;
                 }
+                refreshed.add(p);
                 Map<String, Instance> live = call(() -> reconciler.liveInstances(p));
+                java.util.Set<String> recorded = new java.util.HashSet<>();
                 for (LedgerRecord r : records) {
-                    if (r.provider() == p && r.hasInstance()) {
-                        recorded.add(p.id() + "/" + r.instanceId());
-                        Instance i = live.get(r.instanceId());
-                        if (i != null && (i.status() != r.instanceStatus() || !i.publicIp().equals(nz(r.publicIp())))) {
+                    if (r.provider() != p || !r.hasInstance()) {
+                        continue;
+                    }
+                    recorded.add(r.instanceId());
+                    Instance i = live.get(r.instanceId());
+                    ProvisionedInstance.Builder b = toProto(r).toBuilder();
+                    if (i != null) {
+                        if (i.status() != r.instanceStatus() || !i.publicIp().equals(nz(r.publicIp()))
+                                || !i.privateIp().equals(nz(r.privateIp()))) {
                             ledger.observed(r.requestKey(), i);
                         }
+                        b.setStatus(toProto(i.status())).setPublicIp(i.publicIp()).setPrivateIp(i.privateIp())
+                                .putAllLabels(i.labels());
+                    } else if (!r.state().isFinal() && gone(p, r)) {
+                        // the cloud no longer has it: VANISHED (or TERMINATED when a termination was under way)
+                        RecordState ended = r.state() == RecordState.TERMINATING ? RecordState.TERMINATED
+                                : RecordState.VANISHED;
+                        ledger.ended(r.requestKey(), ended, InstanceStatus.TERMINATED);
+                        if (!request.getIncludeEnded()) {
+                            continue;
+                        }
+                        b.setLedgerState(ledgerState(ended)).setStatus(toProto(InstanceStatus.TERMINATED));
                     }
+                    all.add(b.build());
                 }
                 for (Instance i : live.values()) {
-                    if (!recorded.contains(p.id() + "/" + i.id())) {
+                    if (!recorded.contains(i.id())) {
                         Offer offer = catalog.current().provider(i.provider()).region(i.region())
                                 .map(reg -> reg.offer(i.instanceType())).orElse(null);
                         all.add(toProto(i, offer, i.spot()));
                     }
                 }
-                for (LedgerRecord r : records) {
-                    if (r.provider() == p && r.hasInstance()) {
-                        Instance i = live.get(r.instanceId());
-                        if (i == null && !r.state().isFinal() && gone(p, r)) {
-                            // the cloud no longer has it: VANISHED (or TERMINATED when a termination was under way)
-                            ledger.ended(r.requestKey(), r.state() == RecordState.TERMINATING
-                                    ? RecordState.TERMINATED : RecordState.VANISHED, InstanceStatus.TERMINATED);
-                            if (!request.getIncludeEnded()) {
-                                continue;
-                            }
-                        }
-                        ProvisionedInstance.Builder b = toProto(ledger.find(r.requestKey()).orElse(r)).toBuilder();
-                        if (i != null) {
-                            b.putAllLabels(i.labels());
-                        }
-                        all.add(b.build());
-                    }
-                }
             }
             for (LedgerRecord r : records) {
-                boolean refreshed = r.provider() != null && r.hasInstance() && adapters.adapter(r.provider())
-                        .isPresent() && providers.credentials(r.provider()).configured();
-                if (!refreshed && (only == null || r.provider() == only)) {
+                // records of providers not asked now, and records without an instance (e.g. FAILED), as recorded
+                if (!(r.hasInstance() && refreshed.contains(r.provider()))) {
                     all.add(toProto(r));
                 }
             }

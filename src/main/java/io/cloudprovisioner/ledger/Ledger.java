@@ -41,69 +41,31 @@ public class Ledger {
             String request, Map<String, String> labels, String owner) {
     }
 
-    /** Outcome of {@link #begin}: the record is now this caller's to work on, or it already existed. */
-    public sealed interface Begin {
-        LedgerRecord record();
-    }
-
-    /** A new record (or a retryable / abandoned one taken over): go ahead and call the cloud. */
-    public record Started(LedgerRecord record, boolean resumed) implements Begin {
-    }
-
-    /** The id is known: replay, wait, or reject (the caller compares fingerprints and states). */
-    public record Existing(LedgerRecord record) implements Begin {
-    }
-
     /**
-     * Records the intent, or finds the existing record for the key. An existing record is taken over (and
-     * returned as {@link Started} with resumed=true) when {@code takeOver} says so, with a compare-and-set on its
-     * state and owner so that only one caller wins.
+     * Records the intent, or takes over the existing record for the key when {@code takeOver} says so (a
+     * compare-and-set, so only one caller wins). True when the record is now this caller's to work on; false when
+     * it exists and stays as it is (the caller reads it to replay, wait or reject).
      */
-    public Begin begin(Intent intent, java.util.function.Predicate<LedgerRecord> takeOver) {
+    public boolean begin(Intent intent, java.util.function.Predicate<LedgerRecord> takeOver) {
         Instant now = Instant.now();
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO instance_record (request_key, "
-                    + "client_request_id, fingerprint, caller, state, spot, spec, labels, owner, created_at, "
-                    + "updated_at) VALUES (?,?,?,?,?,FALSE,?,?,?,?,?)")) {
-                ps.setString(1, intent.requestKey());
-                ps.setString(2, intent.clientRequestId());
-                ps.setString(3, intent.fingerprint());
-                ps.setString(4, intent.caller());
-                ps.setString(5, RecordState.CREATING.name());
-                ps.setString(6, intent.request());
-                ps.setString(7, json(intent.labels()));
-                ps.setString(8, intent.owner());
-                ps.setObject(9, ts(now));
-                ps.setObject(10, ts(now));
-                ps.executeUpdate();
-                return new Started(find(c, intent.requestKey()).orElseThrow(), false);
+            try {
+                update(c, "INSERT INTO instance_record (request_key, client_request_id, fingerprint, caller, state, "
+                        + "spot, spec, labels, owner, created_at, updated_at) VALUES (?,?,?,?,?,FALSE,?,?,?,?,?)",
+                        intent.requestKey(), intent.clientRequestId(), intent.fingerprint(), intent.caller(),
+                        RecordState.CREATING.name(), intent.request(), json(intent.labels()), intent.owner(), ts(now),
+                        ts(now));
+                return true;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
             }
             LedgerRecord existing = find(c, intent.requestKey()).orElseThrow();
-            if (existing.fingerprint().equals(intent.fingerprint()) && takeOver.test(existing)) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE instance_record SET state=?, owner=?, "
-                        + "error_class=NULL, error_scope=NULL, error_message=NULL, updated_at=? WHERE request_key=? AND state=? AND "
-                        + (existing.owner() == null ? "owner IS NULL" : "owner=?") + " AND updated_at=?")) {
-                    int i = 1;
-                    ps.setString(i++, RecordState.CREATING.name());
-                    ps.setString(i++, intent.owner());
-                    ps.setObject(i++, ts(now));
-                    ps.setString(i++, existing.requestKey());
-                    ps.setString(i++, existing.state().name());
-                    if (existing.owner() != null) {
-                        ps.setString(i++, existing.owner());
-                    }
-                    ps.setObject(i, ts(existing.updatedAt()));
-                    if (ps.executeUpdate() == 1) {
-                        return new Started(find(c, intent.requestKey()).orElseThrow(), true);
-                    }
-                }
-                existing = find(c, intent.requestKey()).orElseThrow();
-            }
-            return new Existing(existing);
+            return existing.fingerprint().equals(intent.fingerprint()) && takeOver.test(existing)
+                    && compareAndSet(c, existing, "state=?, owner=?, error_class=NULL, error_scope=NULL, "
+                            + "error_message=NULL, updated_at=?", RecordState.CREATING.name(), intent.owner(),
+                            ts(now));
         } catch (SQLException e) {
             throw new LedgerException("recording the intent of " + intent.requestKey(), e);
         }
@@ -115,15 +77,24 @@ public class Ledger {
      */
     public boolean claim(LedgerRecord r, String owner) {
         try (Connection c = db.connection()) {
-            return update(c, "UPDATE instance_record SET owner=?, updated_at=? WHERE request_key=? AND state=? AND "
-                    + (r.owner() == null ? "owner IS NULL" : "owner=?") + " AND updated_at=?", r.owner() == null
-                            ? new Object[] {owner, ts(Instant.now()), r.requestKey(), r.state().name(),
-                                    ts(r.updatedAt())}
-                            : new Object[] {owner, ts(Instant.now()), r.requestKey(), r.state().name(), r.owner(),
-                                    ts(r.updatedAt())}) == 1;
+            return compareAndSet(c, r, "owner=?, updated_at=?", owner, ts(Instant.now()));
         } catch (SQLException e) {
             throw new LedgerException("claiming " + r.requestKey(), e);
         }
+    }
+
+    /** Updates {@code r}'s row only if its state, owner and last update are still those of {@code r}. */
+    private static boolean compareAndSet(Connection c, LedgerRecord r, String set, Object... setArgs)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(setArgs));
+        args.add(r.requestKey());
+        args.add(r.state().name());
+        if (r.owner() != null) {
+            args.add(r.owner());
+        }
+        args.add(ts(r.updatedAt()));
+        return update(c, "UPDATE instance_record SET " + set + " WHERE request_key=? AND state=? AND "
+                + (r.owner() == null ? "owner IS NULL" : "owner=?") + " AND updated_at=?", args.toArray()) == 1;
     }
 
     /** Records an attempt before its cloud call and makes its target the record's current one. */
@@ -202,9 +173,8 @@ public class Ledger {
             if (r.state().inProgress() && !mayTakeOver.test(r)) {
                 return false;
             }
-            return update(c, "UPDATE instance_record SET state=?, owner=?, updated_at=? WHERE request_key=? AND "
-                    + "state=? AND updated_at=?", RecordState.TERMINATING.name(), owner, ts(Instant.now()), key,
-                    r.state().name(), ts(r.updatedAt())) == 1;
+            return compareAndSet(c, r, "state=?, owner=?, updated_at=?", RecordState.TERMINATING.name(), owner,
+                    ts(Instant.now()));
         } catch (SQLException e) {
             throw new LedgerException("recording the termination of " + key, e);
         }

@@ -245,24 +245,21 @@ public class Reconciler {
             if ((ownOnly && !node.id().equals(r.owner())) || !node.ownerGone(r)) {
                 continue;
             }
+            if (dryRun) {
+                out.add(new Finding(r.state() == RecordState.CREATING ? Kind.RECOVERED : Kind.RECOVERED_TERMINATED,
+                        r.provider(), r.region(), r.instanceId(), r.clientRequestId(),
+                        "left " + r.state() + " by " + r.owner() + "; would be completed", false));
+                continue;
+            }
             if (node.track(r.requestKey()) == null) {
                 continue;
             }
             try {
-                LedgerRecord fresh = ledger.find(r.requestKey()).orElse(null);
-                if (fresh == null || !fresh.state().inProgress() || !node.ownerGone(withoutSelf(fresh))) {
+                // the claim is a compare-and-set on state, owner and last update: it fails if anyone moved since
+                if (!ledger.claim(r, node.id())) {
                     continue;
                 }
-                if (dryRun) {
-                    out.add(new Finding(fresh.state() == RecordState.CREATING ? Kind.RECOVERED : Kind.RECOVERED_TERMINATED,
-                            fresh.provider(), fresh.region(), fresh.instanceId(), fresh.clientRequestId(),
-                            "left " + fresh.state() + " by " + fresh.owner() + "; would be completed", false));
-                    continue;
-                }
-                if (!ledger.claim(fresh, node.id())) {
-                    continue;
-                }
-                Finding f = fresh.state() == RecordState.CREATING ? recoverCreate(fresh) : recoverTerminate(fresh);
+                Finding f = r.state() == RecordState.CREATING ? recoverCreate(r) : recoverTerminate(r);
                 if (f != null) {
                     out.add(f);
                 }
@@ -274,17 +271,6 @@ public class Reconciler {
             }
         }
         return out;
-    }
-
-    /** A record tracked by this very recovery must not count as "worked on" when checking its owner. */
-    private LedgerRecord withoutSelf(LedgerRecord r) {
-        if (!node.id().equals(r.owner())) {
-            return r;
-        }
-        return new LedgerRecord(r.requestKey(), r.clientRequestId(), r.fingerprint(), r.caller(), r.state(),
-                r.provider(), r.region(), r.zone(), r.instanceType(), r.instanceId(), r.publicIp(), r.privateIp(),
-                r.instanceStatus(), r.spot(), r.request(), r.labels(), r.errorClass(), r.errorScope(), r.errorMessage(), null,
-                r.createdAt(), r.updatedAt(), r.instanceCreatedAt());
     }
 
     private Finding recoverCreate(LedgerRecord r) {

@@ -390,9 +390,8 @@ public class LedgerTest {
     /** Leaves a record as a crash would: CREATING, one attempt begun, owned by {@code owner}. */
     void leaveCreating(ProvisionInstanceRequest req, String key, String owner) {
         ProvisionInstanceRequest canonical = req.toBuilder().clearClientRequestId().build();
-        Ledger.Begin b = ledger.begin(new Ledger.Intent(key, req.getClientRequestId(), Fingerprint.of(canonical),
-                "test", Fingerprint.json(canonical), req.getLabelsMap(), owner), r -> false);
-        assertTrue(b instanceof Ledger.Started);
+        assertTrue(ledger.begin(new Ledger.Intent(key, req.getClientRequestId(), Fingerprint.of(canonical),
+                "test", Fingerprint.json(canonical), req.getLabelsMap(), owner), r -> false), "a new record");
         ledger.attemptStarted(key, Provider.DIGITALOCEAN, REGION, "", SIZE);
     }
 
