@@ -85,6 +85,10 @@ public class Reconciler {
             String detail, boolean applied) {
     }
 
+    /** A provider and region an attempt went to. */
+    private record Place(Provider provider, String region) {
+    }
+
     public record Options(Set<Provider> providers, boolean dryRun, boolean terminateOrphans, Duration grace) {
     }
 
@@ -171,15 +175,15 @@ public class Reconciler {
      * attempt went): the answer to "did the cloud create it after all?" after a crash or a timeout.
      */
     public java.util.Optional<Instance> lookUp(LedgerRecord r) {
-        Set<String> places = new LinkedHashSet<>();
+        Set<Place> places = new LinkedHashSet<>();
         for (Attempt at : ledger.attempts(r.requestKey())) {
             if (!"SKIPPED".equals(at.errorClass())) {
-                places.add(at.provider().id() + "\u0000" + at.region());
+                places.add(new Place(at.provider(), at.region()));
             }
         }
-        for (String place : places) {
-            Provider p = Provider.fromId(place.substring(0, place.indexOf('\u0000'))).orElseThrow();
-            String region = place.substring(place.indexOf('\u0000') + 1);
+        for (Place place : places) {
+            Provider p = place.provider();
+            String region = place.region();
             ProviderAdapter a = adapters.adapter(p).orElse(null);
             if (a == null || !providers.configured(p)) {
                 // Not knowing is not "none": leave the record for when the provider can be asked again.
