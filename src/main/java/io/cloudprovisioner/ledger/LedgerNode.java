@@ -30,7 +30,7 @@ public class LedgerNode {
     Ledger ledger;
     @ConfigProperty(name = "cloudprovisioner.ledger.node-id")
     Optional<String> configuredId;
-    @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9000")
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "9000")
     int grpcPort;
     @ConfigProperty(name = "cloudprovisioner.ledger.stale-after", defaultValue = "60s")
     Duration staleAfter;

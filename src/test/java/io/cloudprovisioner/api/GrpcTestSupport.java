@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,14 +23,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * helpers to read google.rpc error details the way any client would.
  */
 public final class GrpcTestSupport {
-    /** The test profile's fixed gRPC port (application.properties, %test). */
-    public static final int PORT = Integer.getInteger("cloudprovisioner.test.grpc-port", 9101);
+    /**
+     * The port of the service under test: chosen free at start (application.properties, %test), published by Quarkus
+     * as {@code quarkus.http.test-port} for @QuarkusTest and for the packaged app under @QuarkusIntegrationTest.
+     */
+    public static int port() {
+        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class).orElse(0);
+        if (port <= 0) {
+            throw new IllegalStateException("the service under test has not published its port yet");
+        }
+        return port;
+    }
 
     private GrpcTestSupport() {
     }
 
     public static ManagedChannel channel() {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", PORT).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
     }
 
     public static void close(ManagedChannel channel) throws InterruptedException {

@@ -102,11 +102,9 @@ public final class ProvisioningBenchmark {
         String token = DigitalOceanStandInResource.TOKEN;
         String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         try (DigitalOceanStandIn standIn = new DigitalOceanStandIn(token)) {
-            List<Integer> ports = BenchGrpc.freePorts(2);
-            int grpcPort = ports.get(0);
+            int grpcPort = BenchGrpc.freePorts(1).get(0);
             Map<String, String> props = new TreeMap<>();
-            props.put("quarkus.grpc.server.port", Integer.toString(grpcPort));
-            props.put("quarkus.http.port", Integer.toString(ports.get(1)));
+            props.put("quarkus.http.port", Integer.toString(grpcPort));
             props.put("cloudprovisioner.digitalocean.base-url", standIn.baseUrl());
             // a fresh ledger per run: request ids of an earlier run must not replay
             props.put("cloudprovisioner.data-dir", java.nio.file.Files.createTempDirectory(

@@ -59,15 +59,14 @@ public final class StartupBenchmark {
 
         List<Result> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            List<Integer> ports = BenchGrpc.freePorts(2);
-            int grpcPort = ports.get(0);
+            int grpcPort = BenchGrpc.freePorts(1).get(0);
             Path log = logDir.resolve("startup-run-" + run + ".log");
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             if (!opts.isEmpty()) {
                 cmd.addAll(List.of(opts.split("\\s+")));
             }
-            cmd.addAll(List.of("-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + ports.get(1),
+            cmd.addAll(List.of("-Dquarkus.http.port=" + grpcPort,
                     "-Dcloudprovisioner.data-dir=" + Files.createTempDirectory(logDir.toAbsolutePath(), "ledger-"),
                     "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -28,7 +28,6 @@ public final class AppProcess implements AutoCloseable {
     private final Map<String, String> props;
     private final Map<String, String> env;
     private final int grpcPort;
-    private final int httpPort;
     private final Path logDir;
     private volatile Process process;
     private volatile ManagedChannel channel;
@@ -39,9 +38,7 @@ public final class AppProcess implements AutoCloseable {
         this.name = name;
         this.props = new LinkedHashMap<>(props);
         this.env = Map.copyOf(env);
-        List<Integer> ports = freePorts(2);
-        this.grpcPort = ports.get(0);
-        this.httpPort = ports.get(1);
+        this.grpcPort = freePorts(1).get(0);
         this.logDir = logDir;
     }
 
@@ -70,7 +67,7 @@ public final class AppProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort));
+                "-Dquarkus.http.port=" + grpcPort));
         Map<String, String> all = new LinkedHashMap<>(props);
         all.putAll(extra);
         all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
