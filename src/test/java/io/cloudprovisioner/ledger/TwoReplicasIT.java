@@ -25,14 +25,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * Two replicas of the packaged application sharing one PostgreSQL ledger: a request made on one is replayed by
  * the other, only one reconciles at a time (the lease), and work a dead replica left in progress is taken over by
  * the live one once the dead one's heartbeat is stale, without a second instance.
  */
-@EnabledIfEnvironmentVariable(named = PostgresLedger.URL_ENV, matches = ".+")
 public class TwoReplicasIT {
     static DigitalOceanStandInResource resource;
     static DigitalOceanStandIn standIn;
