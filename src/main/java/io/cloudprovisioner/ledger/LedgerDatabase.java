@@ -7,8 +7,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -28,6 +26,7 @@ public class LedgerDatabase {
 
     private volatile AgroalDataSource dataSource;
     private volatile String kind;
+    private volatile DataDirectory dataDirectory;
 
     void onStart(@Observes @Priority(10) StartupEvent e) {
         open();
@@ -42,13 +41,14 @@ public class LedgerDatabase {
                 String.class).filter(s -> !s.isBlank()).isPresent();
         String name = pg ? POSTGRESQL : EMBEDDED;
         if (!pg) {
+            // the embedded database is one process's: a second process on the same directory stops here
             String dir = ConfigProvider.getConfig().getValue("cloudprovisioner.data-dir", String.class);
-            try {
-                Files.createDirectories(Path.of(dir));
-            } catch (java.io.IOException ex) {
-                throw new IllegalStateException("cannot create the data directory " + dir
-                        + " (set CLOUDPROVISIONER_DATA_DIR): " + ex.getMessage(), ex);
+            if (!java.nio.file.Path.of(dir).isAbsolute() && !dir.startsWith("./") && !dir.startsWith("../")) {
+                throw new IllegalStateException("cloudprovisioner.data-dir (CLOUDPROVISIONER_DATA_DIR) is \"" + dir
+                        + "\": give an absolute path or one starting with ./ (the embedded database's file URL needs it)");
             }
+            dataDirectory = DataDirectory.acquire(dir);
+            LOG.infof("data directory %s", dataDirectory.path());
         }
         AgroalDataSource ds = Arc.container().select(AgroalDataSource.class,
                 new io.quarkus.agroal.DataSource.DataSourceLiteral(name)).get();
