@@ -11,17 +11,17 @@ final class NotYetBuilt {
     private NotYetBuilt() {
     }
 
-    static StatusRuntimeException provisioning(String method) {
-        return ApiErrors.unimplemented(method + " needs the provider adapters (cloud API clients) and the durable "
-                + "ledger, which this build does not include yet. Working now: CatalogService (ListProviders, "
-                + "ListInstanceTypes, MapInstanceType, EstimateCost, SelectProvider, DiscoverMachineTypes).",
-                "PROVIDER_ADAPTERS_MISSING", Map.of("method", method, "missing", "provider adapters, ledger"));
+    static StatusRuntimeException provisioning(String what) {
+        return ApiErrors.unimplemented(what + " is not part of this build. Working now: CatalogService and "
+                + "ProvisioningService with the adapters this build includes (see ListProviders).",
+                "PROVIDER_ADAPTER_MISSING", Map.of("missing", what));
     }
 
     static StatusRuntimeException deployment(String method) {
-        return ApiErrors.unimplemented(method + " needs workload deployment (SSH + container runtime, Kubernetes) "
-                + "on top of provisioning, which this build does not include yet. Working now: CatalogService "
-                + "(MapInstanceType, EstimateCost, SelectProvider, ...).", "DEPLOYMENT_MISSING",
-                Map.of("method", method, "missing", "provider adapters, ledger, deployment"));
+        return ApiErrors.unimplemented(method + " needs workload deployment (SSH + container runtime on the "
+                + "instance, Kubernetes), which this build does not include yet. Working now: CatalogService "
+                + "(MapInstanceType, EstimateCost, SelectProvider, ...) and ProvisioningService (ProvisionInstance, "
+                + "TerminateInstance, GetInstanceStatus, GetInstanceDetails, ListInstances, Reconcile).",
+                "DEPLOYMENT_MISSING", Map.of("method", method, "missing", "deployment"));
     }
 }

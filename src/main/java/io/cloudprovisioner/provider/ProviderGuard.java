@@ -5,6 +5,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.Guard;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -57,6 +58,13 @@ public final class ProviderGuard {
     private final Guard bulkhead;
     private final Guard retryAndBreaker;
     private final Map<Call, Guard> timeouts = new EnumMap<>(Call.class);
+    /** The last outage the breaker counted, and the one it opened on (with when): an open breaker names its cause. */
+    private volatile Outage lastOutage;
+    private volatile Outage openedOn;
+
+    /** An outage the breaker counted: when, and what it was. */
+    record Outage(Instant at, String what) {
+    }
 
     ProviderGuard(Provider provider, FaultToleranceSettings s) {
         this.provider = provider;
@@ -78,12 +86,12 @@ public final class ProviderGuard {
                     .done()
                 .withCircuitBreaker()
                     .name(name)
-                    .when(ProviderGuard::isOutage)
+                    .when(this::countOutage)
                     .requestVolumeThreshold(Math.max(1, s.breakerRequestVolume()))
                     .failureRatio(s.breakerFailureRatio())
                     .delay(millis(s.breakerDelay()), ChronoUnit.MILLIS)
                     .successThreshold(Math.max(1, s.breakerSuccessThreshold()))
-                    .onStateChange(state -> logState(provider, state))
+                    .onStateChange(this::stateChanged)
                     .done()
                 .build();
         for (Call kind : Call.values()) {
@@ -175,11 +183,46 @@ public final class ProviderGuard {
         return t instanceof TimeoutException || t instanceof ProviderException pe && pe.retryable();
     }
 
+    /** The breaker's predicate, remembering the outage it counts. */
+    private boolean countOutage(Throwable t) {
+        boolean outage = isOutage(t);
+        if (outage) {
+            lastOutage = new Outage(Instant.now(), describeOutage(t));
+        }
+        return outage;
+    }
+
+    /** What an outage was, for people: class, provider code and the (bounded) message. */
+    static String describeOutage(Throwable t) {
+        String what = t instanceof ProviderException pe
+                ? pe.errorClass() + " (" + pe.providerCode() + "): " + pe.getMessage()
+                : "no answer within the call's time limit";
+        return what.length() <= 300 ? what : what.substring(0, 299) + "…";
+    }
+
+    private void stateChanged(CircuitBreakerState state) {
+        if (state == CircuitBreakerState.OPEN) {
+            Outage cause = lastOutage;
+            openedOn = new Outage(Instant.now(), cause == null ? "repeated outages" : cause.what());
+            LOG.warnf("%s circuit breaker OPEN after repeated outages, the last: %s; calls fail fast for %s, then "
+                    + "trial calls", provider.displayName(), openedOn.what(), settings.breakerDelay());
+        } else {
+            LOG.infof("%s circuit breaker %s", provider.displayName(), state);
+        }
+    }
+
     private ProviderException breakerOpen(CircuitBreakerOpenException e) {
-        Duration wait = settings.breakerDelay();
+        Outage opened = openedOn;
+        Instant now = Instant.now();
+        Instant trial = opened == null ? now.plus(settings.breakerDelay()) : opened.at().plus(settings.breakerDelay());
+        Duration wait = trial.isAfter(now) ? Duration.between(now, trial) : Duration.ofSeconds(1);
+        String cause = opened == null ? "repeated outages" : opened.what();
+        String since = opened == null ? "" : " since " + opened.at().truncatedTo(ChronoUnit.SECONDS);
         return new ProviderException(provider, ErrorClass.TRANSIENT, ErrorScope.PROVIDER, "circuit_open",
-                provider.displayName() + " calls are suspended after repeated failures (circuit breaker open); "
-                        + "retry in " + seconds(wait) + " s or use another provider", e, wait, false);
+                provider.displayName() + " calls are suspended" + since + " (circuit breaker open) after repeated "
+                        + "outages, the last: " + cause + ". The next trial call is allowed in " + seconds(wait)
+                        + " s (at " + trial.truncatedTo(ChronoUnit.SECONDS) + "); retry then or use another provider",
+                e, wait, false);
     }
 
     private ProviderException bulkheadFull(BulkheadException e) {
@@ -192,14 +235,6 @@ public final class ProviderGuard {
         return new ProviderException(provider, ErrorClass.TRANSIENT, ErrorScope.PROVIDER, "timeout",
                 provider.displayName() + " " + kind.name().toLowerCase(Locale.ROOT) + " call did not finish within "
                         + timeout(kind).toMillis() + " ms", e);
-    }
-
-    private static void logState(Provider provider, CircuitBreakerState state) {
-        if (state == CircuitBreakerState.OPEN) {
-            LOG.warnf("%s circuit breaker OPEN: calls fail fast until it half-opens", provider.displayName());
-        } else {
-            LOG.infof("%s circuit breaker %s", provider.displayName(), state);
-        }
     }
 
     private static String describe(Throwable t) {

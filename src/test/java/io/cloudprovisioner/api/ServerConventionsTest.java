@@ -111,6 +111,11 @@ public class ServerConventionsTest {
             return all;
         });
         assertEquals("DEPLOYMENT_MISSING", errorInfo(e).getReason());
+        // what is missing is deployment alone: provisioning and the ledger are built
+        assertEquals("deployment", errorInfo(e).getMetadataOrThrow("missing"));
+        assertTrue(e.getStatus().getDescription().contains("ProvisioningService (ProvisionInstance"),
+                e.getStatus().getDescription());
+        assertTrue(!e.getStatus().getDescription().contains("ledger"), e.getStatus().getDescription());
     }
 
     /** Collects the first response of a reflection stream. */

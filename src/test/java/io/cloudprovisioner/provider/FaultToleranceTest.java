@@ -150,7 +150,12 @@ public class FaultToleranceTest {
         assertEquals("circuit_open", info.getMetadataOrThrow("provider_code"));
         assertEquals("digitalocean", info.getMetadataOrThrow("provider"));
         assertTrue(GrpcTestSupport.detail(fast, RetryInfo.class).isPresent(), "RetryInfo");
-        assertTrue(fast.getStatus().getDescription().contains("circuit breaker open"), fast.getStatus().getDescription());
+        String why = fast.getStatus().getDescription();
+        assertTrue(why.contains("circuit breaker open"), why);
+        // it keeps the cause: provider, the class and code of the outage that opened it, and when it will try again
+        assertTrue(why.contains("DigitalOcean Droplets calls are suspended since "), why);
+        assertTrue(why.contains("the last: TRANSIENT (server_error): "), why);
+        assertTrue(why.matches("(?s).*next trial call is allowed in \\d+ s \\(at \\d{4}-\\d\\d-\\d\\dT.*"), why);
         expect(Status.Code.UNAVAILABLE, () -> api.provisionInstance(ProvisionInstanceRequest.newBuilder()
                 .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setRegion("nyc3")
                 .setInstanceType("s-1vcpu-1gb").setClientRequestId("ft-breaker-3").build()));

@@ -22,6 +22,18 @@ class ProviderGuardTest {
     }
 
     @Test
+    void anOutageIsDescribedByClassCodeAndABoundedMessage() {
+        assertEquals("TRANSIENT (http_503): the service is down", ProviderGuard.describeOutage(new ProviderException(
+                Provider.AWS, ErrorClass.TRANSIENT, ErrorScope.PROVIDER, "http_503", "the service is down")));
+        String long_ = ProviderGuard.describeOutage(new ProviderException(Provider.AWS, ErrorClass.TRANSIENT,
+                ErrorScope.PROVIDER, "x", "y".repeat(5000)));
+        assertEquals(300, long_.length());
+        assertTrue(long_.endsWith("…"));
+        assertEquals("no answer within the call's time limit", ProviderGuard.describeOutage(
+                new org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException()));
+    }
+
+    @Test
     void retryMatchesExactlyTheRetryableErrorClasses() {
         Set<ErrorClass> retried = EnumSet.noneOf(ErrorClass.class);
         for (ErrorClass c : ErrorClass.values()) {
