@@ -21,6 +21,7 @@ import io.cloudprovisioner.catalog.Catalog;
 import io.cloudprovisioner.catalog.CatalogStore;
 import io.cloudprovisioner.catalog.InstanceTypeMapper;
 import io.cloudprovisioner.catalog.MappingPolicy;
+import io.cloudprovisioner.catalog.Money;
 import io.cloudprovisioner.catalog.MappingResult;
 import io.cloudprovisioner.catalog.Offer;
 import io.cloudprovisioner.catalog.PriceQuote;
@@ -44,6 +45,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -329,17 +331,19 @@ public class CatalogGrpcService implements CatalogService {
             boolean wantSpot = request.getSpot() || (spec != null && spec.allowSpot());
             boolean spot = wantSpot && offer.spot() != null;
             PriceQuote price = spot ? offer.spot() : offer.onDemand();
+            BigDecimal total = Money.total(price, hours, count);
+            BigDecimal monthly = Money.total(price, PriceQuote.HOURS_PER_MONTH, count);
             EstimateCostResponse.Builder out = EstimateCostResponse.newBuilder().setOffer(ProtoMapper.toProto(offer))
                     .setHourlyPrice(ProtoMapper.toProto(price)).setSpot(spot).setHours(hours).setInstanceCount(count)
-                    .setTotalUsd(price.usdPerHour() * hours * count)
-                    .setMonthlyUsd(price.usdPerHour() * PriceQuote.HOURS_PER_MONTH * count)
+                    .setTotalUsd(total.doubleValue()).setTotalUsdDecimal(Money.text(total))
+                    .setMonthlyUsd(monthly.doubleValue()).setMonthlyUsdDecimal(Money.text(monthly))
                     .addExcludes("disk storage").addExcludes("network egress").addExcludes("taxes")
                     .addExcludes("operating-system licences (Linux prices)");
             if (wantSpot && !spot) {
                 out.addExcludes("spot: no spot price known for this offer; the on-demand price was used");
             }
             if (price.normalisedFromMonthly()) {
-                out.addExcludes("monthly billing: the provider quotes $" + price.usdPerMonth()
+                out.addExcludes("monthly billing: the provider quotes $" + Money.text(Money.decimal(price.usdPerMonth()))
                         + "/month; hourly = monthly / 730");
             }
             return out.build();
@@ -453,8 +457,9 @@ public class CatalogGrpcService implements CatalogService {
                                     .setVcpus(t.vcpus()).setMemoryGib(t.memoryGib()).setGpuCount(t.gpuCount())
                                     .setSpecSource(live.getId()));
                     if (Double.isFinite(t.usdPerHour()) && t.usdPerHour() > 0) {
-                        o.setOnDemand(io.cloudprovisioner.api.v1.Price.newBuilder().setUsdPerHour(t.usdPerHour())
-                                .setSource(live));
+                        BigDecimal hourly = Money.decimal(t.usdPerHour());
+                        o.setOnDemand(io.cloudprovisioner.api.v1.Price.newBuilder().setUsdPerHour(hourly.doubleValue())
+                                .setUsdPerHourDecimal(Money.text(hourly)).setSource(live));
                     }
                     out.addOffers(o);
                 });

@@ -1,5 +1,8 @@
 package io.cloudprovisioner.api;
 
+import io.cloudprovisioner.catalog.Money;
+import java.math.BigDecimal;
+
 import io.cloudprovisioner.api.v1.CloudProvider;
 import io.cloudprovisioner.api.v1.ConstraintCount;
 import io.cloudprovisioner.api.v1.InstanceOffer;
@@ -90,8 +93,14 @@ public final class ProtoMapper {
     }
 
     public static Price toProto(PriceQuote q) {
-        return Price.newBuilder().setUsdPerHour(q.usdPerHour()).setSource(toProto(q.source()))
-                .setNormalisedFromMonthly(q.normalisedFromMonthly()).setUsdPerMonth(q.usdPerMonth()).build();
+        BigDecimal hourly = Money.hourly(q);
+        Price.Builder b = Price.newBuilder().setUsdPerHour(hourly.doubleValue())
+                .setUsdPerHourDecimal(Money.text(hourly)).setSource(toProto(q.source()))
+                .setNormalisedFromMonthly(q.normalisedFromMonthly()).setUsdPerMonth(q.usdPerMonth());
+        if (q.usdPerMonth() > 0) {
+            b.setUsdPerMonthDecimal(Money.text(Money.decimal(q.usdPerMonth())));
+        }
+        return b.build();
     }
 
     public static InstanceType toProto(InstanceTypeSpec t) {

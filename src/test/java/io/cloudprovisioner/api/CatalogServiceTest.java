@@ -178,9 +178,32 @@ public class CatalogServiceTest {
         assertEquals(40.0, r.getHourlyPrice().getUsdPerMonth(), 1e-9);
         assertEquals(40.0 / 730, r.getHourlyPrice().getUsdPerHour(), 1e-6);
         assertEquals(730, r.getHours());
-        assertEquals(r.getHourlyPrice().getUsdPerHour() * 730 * 2, r.getTotalUsd(), 1e-9);
-        assertTrue(r.getExcludesList().stream().anyMatch(s -> s.contains("/ 730")));
+        assertEquals("0.0547945205", r.getHourlyPrice().getUsdPerHourDecimal());
+        assertEquals("40", r.getHourlyPrice().getUsdPerMonthDecimal());
+        // a month of a monthly-billed plan costs its monthly price, exactly
+        assertEquals("80", r.getTotalUsdDecimal());
+        assertEquals(80.0, r.getTotalUsd());
+        assertEquals("80", r.getMonthlyUsdDecimal());
+        assertTrue(r.getExcludesList().stream().anyMatch(s -> s.contains("quotes $40/month") && s.contains("/ 730")),
+                r.getExcludesList().toString());
         assertSourced(r.getHourlyPrice());
+    }
+
+    @Test
+    void moneyIsDecimalNotBinaryFloatingPoint() {
+        // 0.096 $/h × 3 h in binary floating point is 0.28800000000000003; the answer is the decimal 0.288
+        EstimateCostResponse r = catalog.estimateCost(EstimateCostRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion("us-east-1").setInstanceType("m5.large")
+                .setHours(3).setInstanceCount(1).build());
+        assertEquals("0.096", r.getHourlyPrice().getUsdPerHourDecimal());
+        assertEquals("0.288", r.getTotalUsdDecimal());
+        assertEquals(0.288, r.getTotalUsd());
+        assertEquals("70.08", r.getMonthlyUsdDecimal());
+        EstimateCostResponse t = catalog.estimateCost(EstimateCostRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion("us-east-1").setInstanceType("t3.micro")
+                .setHours(13).setInstanceCount(7).build());
+        assertEquals("0.9464", t.getTotalUsdDecimal(), "0.0104 × 13 × 7 (binary: 0.9463999999999999)");
+        assertEquals(0.9464, t.getTotalUsd());
     }
 
     @Test
@@ -191,6 +214,8 @@ public class CatalogServiceTest {
         assertTrue(r.getSpot());
         assertEquals(r.getOffer().getSpot().getUsdPerHour(), r.getHourlyPrice().getUsdPerHour(), 1e-12);
         assertEquals(r.getHourlyPrice().getUsdPerHour() * 10, r.getTotalUsd(), 1e-9);
+        assertEquals(new java.math.BigDecimal(r.getHourlyPrice().getUsdPerHourDecimal()).multiply(
+                java.math.BigDecimal.TEN).stripTrailingZeros(), new java.math.BigDecimal(r.getTotalUsdDecimal()));
     }
 
     @Test
