@@ -83,6 +83,13 @@ public final class RequestValidator {
             return null;
         }
         if (provider != null && catalog.provider(provider).region(region).isEmpty()) {
+            var zone = io.cloudprovisioner.catalog.ZoneNames.zone(provider, region);
+            if (zone.isPresent()) {
+                add(field, "'" + region + "' is a zone (" + zone.get().kind() + ") of region "
+                        + zone.get().parentRegion() + ", not a region: set the region to "
+                        + zone.get().parentRegion() + " (and the zone, where the call has one)");
+                return null;
+            }
             List<String> known = List.copyOf(catalog.provider(provider).regions().keySet());
             add(field, "unknown region '" + region + "' for " + provider.id() + "; the catalog knows "
                     + known.size() + " regions, e.g. " + String.join(", ", known.subList(0, Math.min(8,

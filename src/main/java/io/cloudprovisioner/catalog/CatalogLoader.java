@@ -160,14 +160,19 @@ public final class CatalogLoader {
                 if (t == null) {
                     throw new IllegalStateException(csv.where() + ": offer of unknown type " + name);
                 }
+                String region = csv.get("region");
+                ZoneNames.zone(p, region).ifPresent(z -> {
+                    throw new IllegalStateException(csv.where() + ": " + region + " is a zone (" + z.kind()
+                            + ") of region " + z.parentRegion() + ", not a region: the catalog prices regions");
+                });
                 boolean monthly = "monthly".equals(csv.get("billing"));
                 double monthlyUsd = csv.getDouble("monthly_usd");
                 PriceQuote onDemand = quote(csv, "on_demand_usd_per_hour", "price_source", sources, monthly,
                         Double.isNaN(monthlyUsd) ? 0 : monthlyUsd);
                 PriceQuote spot = quote(csv, "spot_usd_per_hour", "spot_source", sources, false, 0);
                 out.computeIfAbsent(p, k -> new HashMap<>())
-                        .computeIfAbsent(csv.get("region"), k -> new ArrayList<>())
-                        .add(new Offer(t, csv.get("region"), onDemand, spot));
+                        .computeIfAbsent(region, k -> new ArrayList<>())
+                        .add(new Offer(t, region, onDemand, spot));
             }
         }
         return out;

@@ -34,6 +34,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -187,6 +188,20 @@ public class CatalogServiceTest {
         assertTrue(r.getExcludesList().stream().anyMatch(s -> s.contains("quotes $40/month") && s.contains("/ 730")),
                 r.getExcludesList().toString());
         assertSourced(r.getHourlyPrice());
+    }
+
+    @Test
+    void aLocalZoneIsAZoneOfItsRegionNotARegion() {
+        StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT, () -> catalog.estimateCost(
+                EstimateCostRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_AWS)
+                        .setRegion("us-west-2-lax-1").setInstanceType("m5.large").build()));
+        assertEquals(List.of("region"), violatedFields(e));
+        String why = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow()
+                .getFieldViolations(0).getDescription();
+        assertTrue(why.contains("is a zone (AWS Local Zone) of region us-west-2"), why);
+        assertTrue(catalog.listProviders(io.cloudprovisioner.api.v1.ListProvidersRequest.getDefaultInstance())
+                .getProvidersList().stream().flatMap(p -> p.getRegionsList().stream())
+                .noneMatch(r -> r.equals("us-west-2-lax-1")), "listed as a region");
     }
 
     @Test

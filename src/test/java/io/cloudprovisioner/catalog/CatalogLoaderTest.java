@@ -218,6 +218,18 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void aZoneIsNeverARegion() {
+        assertNames(failure(f -> f.offer("m5.large", "us-west-2-lax-1", 1.0, null)), "offers.csv:4",
+                "us-west-2-lax-1", "AWS Local Zone", "of region us-west-2");
+        for (Provider p : Provider.values()) {
+            for (String region : bundled.provider(p).regions().keySet()) {
+                assertTrue(ZoneNames.zone(p, region).isEmpty(), p.id() + " region " + region + " is a zone name");
+            }
+        }
+        assertTrue(bundled.provider(Provider.AWS).region("us-west-2").isPresent());
+    }
+
+    @Test
     void nonPositivePricesFail() {
         assertNames(failure(f -> f.rawOffer("aws,m5.large,us-west-2,0,,aws-price,,hourly,")), "offers.csv:4",
                 "on_demand_usd_per_hour");

@@ -320,11 +320,17 @@ public final class CatalogImporter {
         Set<String> pricedUnknownType = new TreeSet<>();
         int emptyNotOffered = 0;
         Set<String> seen = new java.util.HashSet<>();
+        Set<String> zonesNotRegions = new TreeSet<>();
         for (Map<String, String> r : readCsv(src.resolve("aws/prices_on_demand.csv"))) {
             String type = r.get("instance_type");
             String region = r.get("region");
             if (!seen.add(type + "|" + region)) {
                 throw new IllegalStateException("aws duplicate price row " + type + " " + region);
+            }
+            if (io.cloudprovisioner.catalog.ZoneNames.zone(io.cloudprovisioner.domain.Provider.AWS, region)
+                    .isPresent()) {
+                zonesNotRegions.add(region); // a Local Zone's own price: the catalog prices regions, not zones
+                continue;
             }
             String id = switch (r.get("source")) {
                 case "libcloud:libcloud/data/pricing.json#compute.ec2_linux" -> "aws-prices-libcloud";
@@ -353,6 +359,7 @@ public final class CatalogImporter {
             o.priceSource = id;
         }
         n.add("  offerings rows from moto: " + offeringRows);
+        n.add("  price rows dropped, zones (Local Zones) that are not regions: " + zonesNotRegions);
         n.add("  price rows dropped, type not in moto's instance_types.json: " + pricedUnknownType.size()
                 + " types " + pricedUnknownType);
         n.add("  price rows dropped, empty (libcloud 0.0) and (type, region) not in moto offerings: "
