@@ -45,6 +45,7 @@ import io.cloudprovisioner.provider.ProviderAdapters;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderRegistry;
 import io.cloudprovisioner.provider.ProvisionRequest;
+import io.cloudprovisioner.provider.Terminations;
 import io.cloudprovisioner.selection.Candidate;
 import io.cloudprovisioner.selection.FailedOfferings;
 import io.cloudprovisioner.provider.ErrorClass;
@@ -254,6 +255,8 @@ public class ProvisioningGrpcService implements ProvisioningService {
         int storage = spec == null ? (int) RequestValidator.DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
         List<ProvisionAttempt> attempts = new ArrayList<>();
         ProviderException last = null;
+        boolean fresh = ledger.attempts(key).isEmpty();
+        boolean changed = false; // whether any attempt got as far as asking a cloud to create something
         for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
             Target t = plan.get(i);
             ProvisionAttempt.Builder attempt = ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(
@@ -286,6 +289,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
                         .toBuilder().setLedgerState(LedgerState.LEDGER_STATE_RUNNING)).setClientRequestId(requestId)
                         .addAllAttempts(attemptsOf(key)).build();
             } catch (ProviderException e) {
+                changed |= !e.beforeAnyChange();
                 ledger.attemptEnded(key, seq, e.errorClass().name(), e.getMessage());
                 attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
                 last = e;
@@ -301,6 +305,12 @@ public class ProvisioningGrpcService implements ProvisioningService {
             ledger.failed(key, ErrorClass.CAPACITY.name(), ErrorScope.REGION.name(), "every candidate was skipped");
             throw ApiErrors.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "every candidate was skipped: each "
                     + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
+        }
+        if (fresh && !changed) {
+            // refused by the adapters before any cloud was asked to create anything: the id stays unused, so the
+            // corrected request can use it
+            ledger.release(key, node.id());
+            throw ProviderErrors.toStatus(last, summary);
         }
         ledger.failed(key, last.errorClass().name(), last.scope().name(), last.getMessage());
         throw ProviderErrors.toStatus(last, summary);
@@ -543,7 +553,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
         Provider p = v.provider(provider, "provider", true);
         if (!region.isEmpty()) {
             v.region(region, "region", p, catalog.current());
-        } else if (p == Provider.AWS || p == Provider.GCP || p == Provider.AZURE) {
+        } else if (p != null && providers.descriptor(p).regionalInstanceIds()) {
             v.add("region", "required for " + p.id() + " (its instance ids are regional)");
         }
         if (!INSTANCE_ID.matcher(id).matches()) {
@@ -561,48 +571,147 @@ public class ProvisioningGrpcService implements ProvisioningService {
         }
     }
 
+    /**
+     * Terminates one instance, telling the truth about it. In order, each refusal before the id is reserved: the
+     * request's form (INVALID_ARGUMENT), an id used before (replayed, or ALREADY_EXISTS for another request), the
+     * provider's configuration (FAILED_PRECONDITION), where the instance is (the ledger's region for an instance of
+     * the ledger, a region other than that INVALID_ARGUMENT; else the cloud asked in the named region, NOT_FOUND when
+     * it has no such instance there). Only then is the id reserved, the record marked TERMINATING and the delete
+     * asked for; the record ends TERMINATED when the cloud confirms, else stays TERMINATING for the reconcile.
+     */
     @Override
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
         return ApiErrors.unary("TerminateInstance", () -> {
-            InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
             RequestValidator v = new RequestValidator();
+            Provider p = v.provider(request.getProvider(), "provider", true);
+            String asked = request.getRegion();
+            if (!asked.isEmpty()) {
+                v.region(asked, "region", p, catalog.current());
+            }
+            String id = request.getInstanceId();
+            if (!INSTANCE_ID.matcher(id).matches()) {
+                v.add("instance_id", id.isEmpty() ? "required" : "must be a provider instance id");
+            }
             String requestId = requestId(v, request.getClientRequestId(), "client_request_id");
             v.throwIfInvalid();
             String termKey = requestId.toLowerCase(Locale.ROOT);
             String fingerprint = Fingerprint.of(request.toBuilder().clearClientRequestId().build());
-            Ledger.Termination term = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint,
-                    t.provider(), t.region(), t.id(), null));
-            if (!term.fingerprint().equals(fingerprint)) {
-                throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId
-                        + " was used to terminate " + term.provider().id() + "/" + term.instanceId()
-                        + "; use a new id", "IDEMPOTENCY_KEY_REUSED", Map.of("client_request_id", requestId,
-                                "instance_id", term.instanceId()));
-            }
-            if (InstanceStatus.TERMINATED.name().equals(term.status())) {
-                return TerminateInstanceResponse.newBuilder().setStatus(toProto(InstanceStatus.TERMINATED))
-                        .setClientRequestId(requestId).build();
-            }
-            ProviderAdapter a = adapterFor(t.provider());
-            LedgerRecord r = ledger.findByInstance(t.provider(), t.id()).orElse(null);
-            boolean tracked = r != null && node.track(r.requestKey()) != null;
-            try {
-                if (tracked) {
-                    ledger.terminating(r.requestKey(), node.id(), node::ownerGone);
+            Ledger.Termination used = ledger.findTermination(termKey).orElse(null);
+            if (used != null) {
+                sameTermination(used, fingerprint, requestId);
+                if (InstanceStatus.TERMINATED.name().equals(used.status())) {
+                    return terminated(requestId, used.provider(), used.region(), used.instanceId());
                 }
-                Instance i = call(() -> a.terminate(t.region(), t.id()));
-                crashPoints.reached("after-terminate");
+            }
+            ProviderAdapter a = adapterFor(p);
+
+            // Where the instance is: the ledger says for its own instances; the cloud is asked for any other id.
+            LedgerRecord r = ledger.findByInstance(p, id).orElse(null);
+            String region;
+            Instance described = null;
+            if (r != null) {
+                region = sameRegion(asked, r.region(), id, "the ledger's record of it");
+            } else {
+                Ledger.Termination before = ledger.terminated(p, id).orElse(null);
+                if (before != null && (asked.isEmpty() || asked.equals(before.region()))) {
+                    // terminated through this service before, under another id: nothing is left to delete
+                    return reserveTerminated(termKey, fingerprint, requestId, p, before.region(), id);
+                }
+                if (asked.isEmpty() && providers.descriptor(p).regionalInstanceIds()) {
+                    throw ApiErrors.invalidArgument("region", "required for " + p.id() + " (its instance ids are "
+                            + "regional) unless the ledger has the instance");
+                }
+                described = call(() -> a.describe(asked, id));
+                region = sameRegion(asked, described.region(), id, p.displayName());
+                r = ledger.findByInstance(p, described.id()).orElse(null);
                 if (r != null) {
-                    ledger.terminationSeen(r.requestKey(), i.status());
+                    region = sameRegion(asked, r.region(), id, "the ledger's record of it");
                 }
-                ledger.terminationDone(termKey, i.status());
-                return TerminateInstanceResponse.newBuilder().setStatus(toProto(i.status()))
-                        .setClientRequestId(requestId).build();
+            }
+            String instanceId = r != null ? r.instanceId() : id;
+            if ((r != null && (r.state() == RecordState.TERMINATED || r.state() == RecordState.VANISHED))
+                    || (described != null && described.status() == InstanceStatus.TERMINATED)) {
+                if (r != null && r.state() != RecordState.TERMINATED && r.state() != RecordState.VANISHED) {
+                    ledger.ended(r.requestKey(), RecordState.TERMINATED, InstanceStatus.TERMINATED);
+                }
+                return reserveTerminated(termKey, fingerprint, requestId, p, region, instanceId);
+            }
+
+            Ledger.Termination term = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint, p, region,
+                    instanceId, null));
+            sameTermination(term, fingerprint, requestId);
+            LedgerRecord rec = r;
+            boolean tracked = rec != null && node.track(rec.requestKey()) != null;
+            try {
+                boolean marked = tracked && ledger.terminating(rec.requestKey(), node.id(), node::ownerGone);
+                Terminations.Outcome o;
+                try {
+                    o = Terminations.terminate(a, region, instanceId);
+                } catch (ProviderException e) {
+                    if (e.errorClass() == ErrorClass.INVALID_REQUEST || e.errorClass() == ErrorClass.AUTH) {
+                        // refused by the cloud before anything happened: the id and the record are as before
+                        ledger.releaseTermination(termKey);
+                        if (marked && rec.state() == RecordState.RUNNING) {
+                            ledger.terminationRefused(rec.requestKey(), node.id());
+                        }
+                    }
+                    throw ProviderErrors.toStatus(e);
+                }
+                crashPoints.reached("after-terminate");
+                InstanceStatus seen = o.confirmed() ? InstanceStatus.TERMINATED : o.seen().status();
+                if (rec != null) {
+                    ledger.terminationSeen(rec.requestKey(), seen);
+                }
+                InstanceStatus answered = o.confirmed() ? InstanceStatus.TERMINATED : InstanceStatus.STOPPING;
+                ledger.terminationDone(termKey, answered);
+                TerminateInstanceResponse.Builder out = TerminateInstanceResponse.newBuilder()
+                        .setStatus(toProto(answered)).setClientRequestId(requestId).setRegion(region)
+                        .setProviderStatus(o.seen().providerStatus());
+                if (rec != null) {
+                    out.setLedgerState(ledgerState(o.confirmed() ? RecordState.TERMINATED : RecordState.TERMINATING));
+                }
+                return out.build();
             } finally {
                 if (tracked) {
-                    node.release(r.requestKey());
+                    node.release(rec.requestKey());
                 }
             }
         }, calls);
+    }
+
+    /** The region the instance is in ({@code where} says so); INVALID_ARGUMENT when the request named another. */
+    private static String sameRegion(String asked, String actual, String id, String where) {
+        if (!asked.isEmpty() && actual != null && !actual.isEmpty() && !asked.equals(actual)) {
+            throw ApiErrors.invalidArgument("region", "instance " + id + " is in region " + actual + " (per " + where
+                    + "), not " + asked + "; name " + actual + " or leave region empty");
+        }
+        return actual == null || actual.isEmpty() ? asked : actual;
+    }
+
+    /** ALREADY_EXISTS when the id was used for another TerminateInstance request. */
+    private static void sameTermination(Ledger.Termination t, String fingerprint, String requestId) {
+        if (!t.fingerprint().equals(fingerprint)) {
+            throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId
+                    + " was used to terminate " + t.provider().id() + "/" + t.instanceId() + "; use a new id",
+                    "IDEMPOTENCY_KEY_REUSED", Map.of("client_request_id", requestId, "instance_id", t.instanceId()));
+        }
+    }
+
+    /** Records the id for an instance that is already terminated (no delete needed) and answers TERMINATED. */
+    private TerminateInstanceResponse reserveTerminated(String termKey, String fingerprint, String requestId,
+            Provider p, String region, String instanceId) {
+        Ledger.Termination t = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint, p, region,
+                instanceId, null));
+        sameTermination(t, fingerprint, requestId);
+        ledger.terminationDone(termKey, InstanceStatus.TERMINATED);
+        return terminated(requestId, p, region, instanceId);
+    }
+
+    private TerminateInstanceResponse terminated(String requestId, Provider p, String region, String instanceId) {
+        TerminateInstanceResponse.Builder out = TerminateInstanceResponse.newBuilder()
+                .setStatus(toProto(InstanceStatus.TERMINATED)).setClientRequestId(requestId).setRegion(region);
+        ledger.findByInstance(p, instanceId).ifPresent(r -> out.setLedgerState(ledgerState(r.state())));
+        return out.build();
     }
 
     @Override

@@ -72,6 +72,28 @@ public class Ledger {
     }
 
     /**
+     * Removes a fresh record (and its attempts) that this owner is still CREATING, when the request was refused
+     * before any cloud was asked to create anything: its id is then as if never used.
+     */
+    public void release(String key, String owner) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                if (update(c, "DELETE FROM instance_record WHERE request_key=? AND state=? AND owner=?", key,
+                        RecordState.CREATING.name(), owner) == 1) {
+                    update(c, "DELETE FROM provision_attempt WHERE request_key=?", key);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("releasing " + key, e);
+        }
+    }
+
+    /**
      * Takes over a record a gone owner left in progress: compare-and-set on state, owner and last update, so only
      * one node (or call) wins.
      */
@@ -187,7 +209,10 @@ public class Ledger {
                 ts(Instant.now()), key));
     }
 
-    /** After a termination call: TERMINATED when the cloud says so, else TERMINATING with no owner (recovery repeats it). */
+    /**
+     * After a termination call: TERMINATED when the cloud confirmed it, else TERMINATING with no owner (the reconcile
+     * checks again and finishes it) and the status last seen.
+     */
     public void terminationSeen(String key, InstanceStatus status) {
         if (status == InstanceStatus.TERMINATED) {
             ended(key, RecordState.TERMINATED, status);
@@ -196,6 +221,16 @@ public class Ledger {
                     + "instance_status=?, owner=NULL, updated_at=? WHERE request_key=?",
                     RecordState.TERMINATING.name(), status.name(), ts(Instant.now()), key));
         }
+    }
+
+    /**
+     * The cloud refused a delete before doing anything (invalid, credentials): a record this owner had just marked
+     * TERMINATING from RUNNING is RUNNING again.
+     */
+    public void terminationRefused(String key, String owner) {
+        run("recording the refused termination of " + key, c -> update(c, "UPDATE instance_record SET state=?, "
+                + "owner=NULL, updated_at=? WHERE request_key=? AND state=? AND owner=?", RecordState.RUNNING.name(),
+                ts(Instant.now()), key, RecordState.TERMINATING.name(), owner));
     }
 
     /** Refreshes what the cloud reports for a record's instance (status, addresses). */
@@ -311,41 +346,73 @@ public class Ledger {
             String instanceId, String status) {
     }
 
-    /** Records a TerminateInstance id, or returns the one already recorded under it. */
+    /**
+     * Reserves a TerminateInstance id, or returns the one already recorded under it. Called only once the request
+     * passed every check and the delete is about to be asked for: a refused request does not use its id up.
+     */
     public Termination beginTermination(Termination t) {
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO termination_request (request_key, "
-                    + "fingerprint, provider, region, instance_id, created_at) VALUES (?,?,?,?,?,?)")) {
-                ps.setString(1, t.requestKey());
-                ps.setString(2, t.fingerprint());
-                ps.setString(3, t.provider().id());
-                ps.setString(4, t.region());
-                ps.setString(5, t.instanceId());
-                ps.setObject(6, ts(Instant.now()));
-                ps.executeUpdate();
+            try {
+                update(c, "INSERT INTO termination_request (request_key, fingerprint, provider, region, instance_id, "
+                        + "created_at) VALUES (?,?,?,?,?,?)", t.requestKey(), t.fingerprint(), t.provider().id(),
+                        t.region(), t.instanceId(), ts(Instant.now()));
                 return t;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM termination_request WHERE request_key=?")) {
-                ps.setString(1, t.requestKey());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Termination(rs.getString("request_key"), rs.getString("fingerprint"),
-                            Provider.fromId(rs.getString("provider")).orElseThrow(), rs.getString("region"),
-                            rs.getString("instance_id"), rs.getString("status"));
-                }
-            }
+            return terminations(c, "request_key=?", t.requestKey()).stream().findFirst().orElseThrow();
         } catch (SQLException e) {
             throw new LedgerException("recording termination request " + t.requestKey(), e);
         }
     }
 
+    /** The TerminateInstance id as recorded, if it was used. */
+    public Optional<Termination> findTermination(String key) {
+        try (Connection c = db.connection()) {
+            return terminations(c, "request_key=?", key).stream().findFirst();
+        } catch (SQLException e) {
+            throw new LedgerException("reading termination request " + key, e);
+        }
+    }
+
+    /** A termination of the instance that the cloud confirmed, under any id (the most recent). */
+    public Optional<Termination> terminated(Provider p, String instanceId) {
+        try (Connection c = db.connection()) {
+            return terminations(c, "provider=? AND instance_id=? AND status='TERMINATED' ORDER BY created_at DESC",
+                    p.id(), instanceId).stream().findFirst();
+        } catch (SQLException e) {
+            throw new LedgerException("reading terminations of " + instanceId, e);
+        }
+    }
+
+    /** Frees a reserved id whose delete the cloud refused before doing anything (no status recorded yet). */
+    public void releaseTermination(String key) {
+        run("releasing termination request " + key, c -> update(c, "DELETE FROM termination_request WHERE "
+                + "request_key=? AND status IS NULL", key));
+    }
+
     public void terminationDone(String key, InstanceStatus status) {
         run("recording termination request " + key, c -> update(c, "UPDATE termination_request SET status=? WHERE "
                 + "request_key=?", status.name(), key));
+    }
+
+    private static List<Termination> terminations(Connection c, String where, Object... args) throws SQLException {
+        List<Termination> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM termination_request WHERE " + where)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Termination(rs.getString("request_key"), rs.getString("fingerprint"),
+                            Provider.fromId(rs.getString("provider")).orElseThrow(), rs.getString("region"),
+                            rs.getString("instance_id"), rs.getString("status")));
+                }
+            }
+        }
+        return out;
     }
 
     // ---- nodes and leases ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderAdapters;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderRegistry;
+import io.cloudprovisioner.provider.Terminations;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
@@ -32,7 +33,9 @@ import org.jboss.logging.Logger;
  * Brings the ledger and the clouds back in agreement. Three jobs, per configured provider:
  * <ol>
  * <li>recovery: records left CREATING / TERMINATING by a gone owner (a crash) are completed: the instance is
- * looked up by its request-id label (found: RUNNING; none: FAILED, retryable) or the termination is repeated;</li>
+ * looked up by its request-id label (found: RUNNING; none: FAILED, retryable); a TERMINATING record (a crash, or a
+ * delete the cloud had not confirmed yet) is checked with the cloud and becomes TERMINATED once it confirms,
+ * the delete being asked for again while the instance is still there;</li>
  * <li>vanished: RUNNING records whose instance the cloud no longer has are marked VANISHED;</li>
  * <li>orphans: instances labelled managed-by this service without a live record (none, or a final one) and older
  * than the grace period are reported, and terminated when asked.</li>
@@ -69,7 +72,7 @@ public class Reconciler {
         RECOVERED,
         /** An unfinished record with no instance in the cloud: marked FAILED (retryable). */
         RECOVERED_FAILED,
-        /** An unfinished termination repeated: TERMINATED. */
+        /** An unfinished or unconfirmed termination the cloud now confirms: TERMINATED. */
         RECOVERED_TERMINATED,
         /** A RUNNING record whose instance is gone: VANISHED. */
         VANISHED,
@@ -252,7 +255,8 @@ public class Reconciler {
             if (dryRun) {
                 out.add(new Finding(r.state() == RecordState.CREATING ? Kind.RECOVERED : Kind.RECOVERED_TERMINATED,
                         r.provider(), r.region(), r.instanceId(), r.clientRequestId(),
-                        "left " + r.state() + " by " + r.owner() + "; would be completed", false));
+                        r.owner() == null ? r.state() + ", waiting for the cloud to confirm; would be checked"
+                                : "left " + r.state() + " by " + r.owner() + "; would be completed", false));
                 continue;
             }
             if (node.track(r.requestKey()) == null) {
@@ -300,15 +304,33 @@ public class Reconciler {
         return new Finding(Kind.RECOVERED_FAILED, r.provider(), r.region(), "", r.clientRequestId(), why, true);
     }
 
+    /**
+     * A record TERMINATING with nobody working on it: a delete the cloud had not confirmed yet, or one a crash
+     * interrupted. The cloud is asked first (terminated / shutting down / gone: TERMINATED, no second delete);
+     * otherwise the delete is asked for again and confirmed the same way. Still not confirmed: the record stays
+     * TERMINATING (no owner) for the next run.
+     */
     private Finding recoverTerminate(LedgerRecord r) {
         ProviderAdapter a = adapters.adapter(r.provider()).orElse(null);
-        if (a == null || !r.hasInstance()) {
+        if (a == null || !providers.configured(r.provider()) || !r.hasInstance()) {
             return null;
         }
-        Instance i = a.terminate(r.region(), r.instanceId());
-        ledger.ended(r.requestKey(), RecordState.TERMINATED, i.status());
+        Terminations.Outcome o = Terminations.check(a, r.region(), r.instanceId(), null);
+        String how = "the cloud confirms it: ";
+        if (!o.confirmed()) {
+            o = Terminations.terminate(a, r.region(), r.instanceId());
+            how = "delete asked for again; the cloud confirms it: ";
+        }
+        if (!o.confirmed()) {
+            ledger.terminationSeen(r.requestKey(), o.seen().status());
+            LOG.infof("ledger: %s/%s is still %s after its delete; checked again at the next reconcile",
+                    r.provider().id(), r.instanceId(), o.seen().providerStatus());
+            return null;
+        }
+        ledger.ended(r.requestKey(), RecordState.TERMINATED, InstanceStatus.TERMINATED);
+        String word = o.seen().providerStatus().isEmpty() ? "gone" : o.seen().providerStatus();
         return new Finding(Kind.RECOVERED_TERMINATED, r.provider(), r.region(), r.instanceId(), r.clientRequestId(),
-                "termination repeated: " + i.status(), true);
+                how + word, true);
     }
 
     private List<Finding> vanished(ProviderAdapter a, List<LedgerRecord> running, Map<String, Instance> live,
@@ -359,7 +381,7 @@ public class Reconciler {
                 continue;
             }
             if (o.terminateOrphans() && !o.dryRun()) {
-                a.terminate(i.region(), i.id());
+                Terminations.terminate(a, i.region(), i.id());
                 out.add(new Finding(Kind.ORPHAN_TERMINATED, i.provider(), i.region(), i.id(), key, why, true));
             } else {
                 out.add(new Finding(Kind.ORPHAN, i.provider(), i.region(), i.id(), key, why, false));

@@ -21,8 +21,11 @@ public interface ProviderAdapter {
     Instance provision(ProvisionRequest request);
 
     /**
-     * Terminates the instance and what was created with it (disks, addresses, interfaces, firewall rules that were
-     * its own). Idempotent: an instance that is already gone is reported TERMINATED, not an error.
+     * Asks the cloud to delete the instance and what was created with it (disks, addresses, interfaces, firewall
+     * rules that were its own). Answers what the cloud's answer says: TERMINATED only when it says terminated /
+     * shutting down / deleted, else the state it left (e.g. STOPPING: delete accepted, still there); callers confirm
+     * with {@link Terminations}. Throws NOT_FOUND when the cloud does not know the instance in {@code region}, never
+     * reporting an unknown id as terminated.
      */
     Instance terminate(String region, String instanceId);
 

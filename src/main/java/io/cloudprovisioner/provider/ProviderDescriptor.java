@@ -27,4 +27,7 @@ public interface ProviderDescriptor {
 
     /** Offers spot / preemptible capacity at all (prices may still be unknown in the catalog). */
     boolean spotCapacity();
+
+    /** Instance ids are regional (the API finds an instance only in its own region): requests must name it. */
+    boolean regionalInstanceIds();
 }

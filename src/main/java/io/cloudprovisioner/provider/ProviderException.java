@@ -17,6 +17,7 @@ public class ProviderException extends RuntimeException {
     private final String providerCode;
     private final Duration retryAfter;
     private final boolean outcomeUnknown;
+    private final boolean beforeAnyChange;
 
     public ProviderException(Provider provider, ErrorClass errorClass, ErrorScope scope, String providerCode,
             String message, Throwable cause) {
@@ -31,6 +32,11 @@ public class ProviderException extends RuntimeException {
      */
     public ProviderException(Provider provider, ErrorClass errorClass, ErrorScope scope, String providerCode,
             String message, Throwable cause, Duration retryAfter, boolean outcomeUnknown) {
+        this(provider, errorClass, scope, providerCode, message, cause, retryAfter, outcomeUnknown, false);
+    }
+
+    private ProviderException(Provider provider, ErrorClass errorClass, ErrorScope scope, String providerCode,
+            String message, Throwable cause, Duration retryAfter, boolean outcomeUnknown, boolean beforeAnyChange) {
         super(message, cause);
         this.provider = provider;
         this.errorClass = errorClass;
@@ -38,12 +44,22 @@ public class ProviderException extends RuntimeException {
         this.providerCode = providerCode == null ? "" : providerCode;
         this.retryAfter = retryAfter;
         this.outcomeUnknown = outcomeUnknown;
+        this.beforeAnyChange = beforeAnyChange;
+    }
+
+    /**
+     * An adapter's own refusal, made before it asked the cloud to create or change anything (an unsupported option,
+     * a missing setting): nothing exists that the request's id would have to find again.
+     */
+    public static ProviderException refused(Provider provider, ErrorClass errorClass, ErrorScope scope,
+            String providerCode, String message) {
+        return new ProviderException(provider, errorClass, scope, providerCode, message, null, null, false, true);
     }
 
     /** The same classification, marked as the failure of a call that may have taken effect. */
     public static ProviderException outcomeUnknown(ProviderException e) {
         return e.outcomeUnknown ? e : new ProviderException(e.provider, e.errorClass, e.scope, e.providerCode,
-                e.getMessage(), e, e.retryAfter, true);
+                e.getMessage(), e, e.retryAfter, true, false);
     }
 
     public ProviderException(Provider provider, ErrorClass errorClass, ErrorScope scope, String providerCode,
@@ -83,5 +99,10 @@ public class ProviderException extends RuntimeException {
      */
     public boolean outcomeUnknown() {
         return outcomeUnknown;
+    }
+
+    /** Whether this is an adapter's refusal made before anything was created or changed ({@link #refused}). */
+    public boolean beforeAnyChange() {
+        return beforeAnyChange;
     }
 }

@@ -345,6 +345,11 @@ class CredentialDetectionTest {
         public boolean spotCapacity() {
             return inner.spotCapacity();
         }
+
+        @Override
+        public boolean regionalInstanceIds() {
+            return inner.regionalInstanceIds();
+        }
     }
 
     /** A GCP descriptor whose detection blows up with a message quoting a secret. */

@@ -144,7 +144,7 @@ public class AwsAdapter extends GuardedAdapter {
             } else if (type.nitroEnclaves()) {
                 run.enclaveOptions(EnclaveOptionsRequest.builder().enabled(true).build());
             } else {
-                throw new ProviderException(Provider.AWS, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST,
+                throw ProviderException.refused(Provider.AWS, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST,
                         "Unsupported", "EC2 reports neither AMD SEV-SNP nor Nitro Enclaves for "
                                 + req.instanceType() + " in " + region);
             }
@@ -335,25 +335,20 @@ public class AwsAdapter extends GuardedAdapter {
                 () -> ec2.describeSecurityGroups(b -> b.filters(filters)).securityGroups()).stream().findFirst();
     }
 
+    /**
+     * TerminateInstances in the instance's region. EC2 answers InvalidInstanceID.NotFound for an id it does not know
+     * there (NOT_FOUND, never reported as terminated); otherwise its answer's current state (shutting-down or
+     * terminated when EC2 accepted it).
+     */
     @Override
     protected Instance terminateOnce(String region, String instanceId) {
         Ec2Client ec2 = clients.ec2(region);
-        try {
-            List<InstanceStateChange> changes = call("TerminateInstances", false,
-                    () -> ec2.terminateInstances(b -> b.instanceIds(instanceId)).terminatingInstances());
-            String state = changes.isEmpty() ? "terminated" : AwsConverter.stateName(changes.get(0).currentState());
-            return gone(region, instanceId, state);
-        } catch (ProviderException e) {
-            if (e.errorClass() == ErrorClass.NOT_FOUND) {
-                return gone(region, instanceId, "terminated");
-            }
-            throw e;
-        }
-    }
-
-    private static Instance gone(String region, String id, String state) {
-        return new Instance(id, Provider.AWS, "", region, "", "", "", AwsConverter.status(state), state, Map.of(),
-                null, false, "");
+        List<InstanceStateChange> changes = call("TerminateInstances", false,
+                () -> ec2.terminateInstances(b -> b.instanceIds(instanceId)).terminatingInstances());
+        String state = changes.stream().filter(ch -> instanceId.equals(ch.instanceId())).findFirst()
+                .map(ch -> AwsConverter.stateName(ch.currentState())).orElse("");
+        return new Instance(instanceId, Provider.AWS, "", region, "", "", "", AwsConverter.status(state), state,
+                Map.of(), null, false, "");
     }
 
     @Override

@@ -82,6 +82,11 @@ public class AwsDescriptor implements ProviderDescriptor {
         return true;
     }
 
+    @Override
+    public boolean regionalInstanceIds() {
+        return true;
+    }
+
     private record Named(String name, AwsCredentialsProvider provider) {
     }
 }

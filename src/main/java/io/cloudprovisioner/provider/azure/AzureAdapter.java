@@ -162,7 +162,7 @@ public class AzureAdapter extends GuardedAdapter {
     }
 
     private Instance doProvision(ProvisionRequest r) {
-        String key = network.sshPublicKey().orElseThrow(() -> new ProviderException(Provider.AZURE,
+        String key = network.sshPublicKey().orElseThrow(() -> ProviderException.refused(Provider.AZURE,
                 ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER, "SshKeyMissing",
                 "cloudprovisioner.network.ssh-public-key is required: Azure VMs are created with SSH key "
                         + "authentication only (password authentication disabled)"));
@@ -437,6 +437,11 @@ public class AzureAdapter extends GuardedAdapter {
 
     // ---- terminate ----------------------------------------------------------------------------------------------
 
+    /**
+     * Deletes the VM (a managed one only), then its NIC, public IP, OS disk and, when asked, the unused security
+     * group, each waited on through the SDK's poller. NOT_FOUND when the VM is not in the location's resource group
+     * (leftovers of one of ours are cleaned up first); TERMINATED once ARM finished the delete.
+     */
     @Override
     protected Instance terminateOnce(String region, String instanceId) {
         return guarded(() -> doTerminate(region, instanceId));
@@ -474,16 +479,14 @@ public class AzureAdapter extends GuardedAdapter {
             await(c.compute().getVirtualMachines().beginDelete(rg, vmName), deadline);
         } else if (OUR_VM.matcher(vmName).matches()) {
             // Already gone: finish a terminate that may have stopped half way (deletes of absent resources are
-            // no-ops in ARM).
+            // no-ops in ARM), then say the VM is not there.
             String base = baseOfVm(vmName);
             nicNames.add(base + "-nic");
             pipNames.add(base + "-pip");
             diskName = base + "-osdisk";
-            last = new Instance(vmName, Provider.AZURE, "", region, "", "", "", InstanceStatus.TERMINATED,
-                    "NotFound", Map.of(), null, false, "");
+            last = null;
         } else {
-            return new Instance(vmName, Provider.AZURE, "", region, "", "", "", InstanceStatus.TERMINATED,
-                    "NotFound", Map.of(), null, false, "");
+            throw notFound(vmName, region);
         }
         String base = baseOfVm(vmName);
         if (!nicNames.contains(base + "-nic")) {
@@ -506,7 +509,15 @@ public class AzureAdapter extends GuardedAdapter {
                     .ifPresent(nsg -> deleteQuietly(() -> await(c.network().getNetworkSecurityGroups()
                             .beginDelete(rg, NSG), deadline)));
         }
+        if (last == null) {
+            throw notFound(vmName, region);
+        }
         return AzureConverter.terminated(last);
+    }
+
+    private static ProviderException notFound(String vmName, String location) {
+        return new ProviderException(Provider.AZURE, ErrorClass.NOT_FOUND, ErrorScope.REQUEST, "ResourceNotFound",
+                "virtual machine " + vmName + " not found in " + location);
     }
 
     private void deleteQuietly(Runnable delete) {

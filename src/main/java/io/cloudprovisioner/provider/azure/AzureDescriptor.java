@@ -51,4 +51,9 @@ public class AzureDescriptor implements ProviderDescriptor {
     public boolean spotCapacity() {
         return true;
     }
+
+    @Override
+    public boolean regionalInstanceIds() {
+        return true;
+    }
 }

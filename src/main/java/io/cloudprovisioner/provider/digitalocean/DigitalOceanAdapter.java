@@ -70,11 +70,11 @@ public class DigitalOceanAdapter extends GuardedAdapter {
     @Override
     protected Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
-            throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+            throw ProviderException.refused(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "DigitalOcean offers no confidential-computing droplets");
         }
         if (request.spot()) {
-            throw new ProviderException(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+            throw ProviderException.refused(Provider.DIGITALOCEAN, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "spot_unsupported", "DigitalOcean has no spot / preemptible droplets");
         }
         String requestTag = ManagedLabels.requestTag(request.clientRequestId());
@@ -131,20 +131,18 @@ public class DigitalOceanAdapter extends GuardedAdapter {
                         + "client_request_id returns it");
     }
 
+    /**
+     * DELETE of the droplet: 204 means the delete was accepted, not that the droplet is gone (the caller reads it back to
+     * confirm), so the answer is STOPPING; 404 is NOT_FOUND (the API does not know the id).
+     */
     @Override
     protected Instance terminateOnce(String region, String instanceId) {
         long id = dropletId(instanceId);
         DigitalOceanApi api = clients.api();
-        try {
-            clients.run("droplets.delete", true, () -> api.deleteDroplet(id));
-            LOG.infof("DigitalOcean droplet %d deleted", id);
-        } catch (ProviderException e) {
-            if (e.errorClass() != ErrorClass.NOT_FOUND) {
-                throw e;
-            }
-        }
-        return new Instance(instanceId, Provider.DIGITALOCEAN, "", region, "", "", "", InstanceStatus.TERMINATED,
-                "deleted", null, null, false, "");
+        clients.run("droplets.delete", true, () -> api.deleteDroplet(id));
+        LOG.infof("DigitalOcean droplet %d delete accepted", id);
+        return new Instance(instanceId, Provider.DIGITALOCEAN, "", region, "", "", "", InstanceStatus.STOPPING,
+                "delete accepted", null, null, false, "");
     }
 
     @Override

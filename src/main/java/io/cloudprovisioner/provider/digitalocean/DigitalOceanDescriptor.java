@@ -46,4 +46,9 @@ public class DigitalOceanDescriptor implements ProviderDescriptor {
     public boolean spotCapacity() {
         return false;
     }
+
+    @Override
+    public boolean regionalInstanceIds() {
+        return false;
+    }
 }

@@ -185,7 +185,7 @@ public class GcpAdapter extends GuardedAdapter {
             case "n2d" -> settings.n2dSevSnp() ? "SEV_SNP" : "SEV";
             case "c2d", "c3d" -> "SEV";
             case "c3" -> "TDX";
-            default -> throw new ProviderException(Provider.GCP, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST,
+            default -> throw ProviderException.refused(Provider.GCP, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST,
                     "UNSUPPORTED_CONFIDENTIAL_SERIES", "confidential computing is not offered for the " + series
                             + " series (n2d, c2d, c3d: AMD SEV; c3: Intel TDX)");
         };
@@ -354,7 +354,14 @@ public class GcpAdapter extends GuardedAdapter {
     private String[] locate(GcpClients.Clients c, String region, String instanceId) {
         int slash = instanceId.indexOf('/');
         if (slash > 0 && instanceId.indexOf('/', slash + 1) < 0) {
-            return new String[] {instanceId.substring(0, slash), instanceId.substring(slash + 1)};
+            String zone = instanceId.substring(0, slash);
+            if (region != null && !region.isEmpty() && !GcpConverter.regionOf(zone).equals(region)) {
+                // what Compute itself would say when asked in the named region: no such instance there
+                throw new ProviderException(Provider.GCP, ErrorClass.NOT_FOUND, ErrorScope.REQUEST, "notFound",
+                        "instance " + instanceId + " not found in " + region + " (its zone " + zone + " is in "
+                                + GcpConverter.regionOf(zone) + ")");
+            }
+            return new String[] {zone, instanceId.substring(slash + 1)};
         }
         if (slash >= 0) {
             throw new ProviderException(Provider.GCP, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST, "",
@@ -375,18 +382,14 @@ public class GcpAdapter extends GuardedAdapter {
         return get(c, zn[0], zn[1]);
     }
 
+    /**
+     * instances.delete in the instance's zone, waited on (bounded). NOT_FOUND when Compute has no such instance in
+     * the region; TERMINATED once the delete operation is done.
+     */
     @Override
     protected io.cloudprovisioner.domain.Instance terminateOnce(String region, String instanceId) {
         GcpClients.Clients c = clients.get();
-        String[] zn;
-        try {
-            zn = locate(c, region, instanceId);
-        } catch (ProviderException e) {
-            if (e.errorClass() == ErrorClass.NOT_FOUND) {
-                return terminated(region, "", instanceId);
-            }
-            throw e;
-        }
+        String[] zn = locate(c, region, instanceId);
         String zone = zn[0];
         Operation op;
         try {
@@ -394,22 +397,18 @@ public class GcpAdapter extends GuardedAdapter {
                     .setZone(zone).setInstance(zn[1]).setRequestId(requestId("instances.delete", instanceId, zone))
                     .build());
         } catch (ApiException e) {
-            ProviderException p = GcpErrors.classify(e, "instances.delete", zone);
-            if (p.errorClass() == ErrorClass.NOT_FOUND) {
-                return terminated(GcpConverter.regionOf(zone), zone, zn[1]);
-            }
-            throw p;
+            throw GcpErrors.classify(e, "instances.delete", zone);
         }
         op = waitZoneOperation(c, zone, op, Instant.now().plus(settings.provisionTimeout()), "instances.delete");
         Optional<ProviderException> failed = GcpErrors.fromOperation(op, "instances.delete", zone);
-        if (failed.isPresent() && failed.get().errorClass() != ErrorClass.NOT_FOUND) {
+        if (failed.isPresent()) {
             throw failed.get();
         }
         return terminated(GcpConverter.regionOf(zone), zone, zn[1]);
     }
 
     private static io.cloudprovisioner.domain.Instance terminated(String region, String zone, String name) {
-        return new io.cloudprovisioner.domain.Instance(zone.isEmpty() ? name : GcpConverter.id(zone, name),
+        return new io.cloudprovisioner.domain.Instance(GcpConverter.id(zone, name),
                 Provider.GCP, "", region, zone, "", "", InstanceStatus.TERMINATED, "DELETED", Map.of(), null, false,
                 "");
     }

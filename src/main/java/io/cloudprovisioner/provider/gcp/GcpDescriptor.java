@@ -100,4 +100,9 @@ public class GcpDescriptor implements ProviderDescriptor {
     public boolean spotCapacity() {
         return true;
     }
+
+    @Override
+    public boolean regionalInstanceIds() {
+        return true;
+    }
 }

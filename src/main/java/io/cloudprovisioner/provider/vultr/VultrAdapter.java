@@ -74,11 +74,11 @@ public class VultrAdapter extends GuardedAdapter {
     @Override
     protected Instance provisionOnce(ProvisionRequest request) {
         if (request.requireTee()) {
-            throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+            throw ProviderException.refused(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "tee_unsupported", "Vultr offers no confidential-computing instances");
         }
         if (request.spot()) {
-            throw new ProviderException(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
+            throw ProviderException.refused(Provider.VULTR, ErrorClass.INVALID_REQUEST, ErrorScope.PROVIDER,
                     "spot_unsupported", "Vultr has no spot / preemptible instances");
         }
         String requestTag = ManagedLabels.requestTag(request.clientRequestId());
@@ -127,19 +127,17 @@ public class VultrAdapter extends GuardedAdapter {
                         + "client_request_id returns it");
     }
 
+    /**
+     * DELETE of the instance: 204 means the delete was accepted, not that the instance is gone (the caller reads it back to
+     * confirm), so the answer is STOPPING; 404 is NOT_FOUND (the API does not know the id).
+     */
     @Override
     protected Instance terminateOnce(String region, String instanceId) {
         VultrApi api = clients.api();
-        try {
-            clients.run("instances.delete", true, () -> api.deleteInstance(instanceId));
-            LOG.infof("Vultr instance %s deleted", instanceId);
-        } catch (ProviderException e) {
-            if (e.errorClass() != ErrorClass.NOT_FOUND) {
-                throw e;
-            }
-        }
-        return new Instance(instanceId, Provider.VULTR, "", region, "", "", "", InstanceStatus.TERMINATED,
-                "deleted", null, null, false, "");
+        clients.run("instances.delete", true, () -> api.deleteInstance(instanceId));
+        LOG.infof("Vultr instance %s delete accepted", instanceId);
+        return new Instance(instanceId, Provider.VULTR, "", region, "", "", "", InstanceStatus.STOPPING,
+                "delete accepted", null, null, false, "");
     }
 
     @Override

@@ -45,4 +45,9 @@ public class VultrDescriptor implements ProviderDescriptor {
     public boolean spotCapacity() {
         return false;
     }
+
+    @Override
+    public boolean regionalInstanceIds() {
+        return false;
+    }
 }

@@ -144,8 +144,18 @@ public final class DigitalOceanStandIn implements StandIn {
         droplets.get(id).status = status;
     }
 
+    /**
+     * Destroys take effect late, as DigitalOcean's own do (the 204 only says the destroy was accepted; an action
+     * then removes the droplet): a destroyed droplet is still read (unchanged) {@code reads} more times by
+     * droplets.get before it is 404. 0 (the default after {@link #reset}) = gone at once.
+     */
+    public synchronized void destroyLag(int reads) {
+        destroyLag = reads;
+    }
+
     @Override
     public synchronized void reset() {
+        destroyLag = 0;
         droplets.clear();
         everCreated.clear();
         firewalls.clear();
@@ -161,6 +171,8 @@ public final class DigitalOceanStandIn implements StandIn {
         server.stop();
     }
 
+    private int destroyLag;
+
     private static final class DropletState {
         long id;
         String name;
@@ -171,6 +183,8 @@ public final class DigitalOceanStandIn implements StandIn {
         String status = "new";
         Instant created;
         int reads;
+        /** Reads left before a destroyed droplet is gone; -1 while not being destroyed. */
+        int readsUntilGone = -1;
     }
 
     private final class Fake implements ResponseDefinitionTransformerV2 {
@@ -282,6 +296,13 @@ public final class DigitalOceanStandIn implements StandIn {
             return switch (op) {
                 case "droplets.create" -> createDroplet(JSON.readTree(body));
                 case "droplets.get" -> withDroplet(path, d -> {
+                    if (d.readsUntilGone == 0) {
+                        droplets.remove(d.id);
+                        return error(404, "not_found", "The resource you were accessing could not be found.");
+                    }
+                    if (d.readsUntilGone > 0) {
+                        d.readsUntilGone--;
+                    }
                     d.reads++;
                     if (d.status.equals("new") && d.reads >= 2) {
                         d.status = "active";
@@ -291,7 +312,11 @@ public final class DigitalOceanStandIn implements StandIn {
                     return ok(200, o);
                 });
                 case "droplets.delete" -> withDroplet(path, d -> {
-                    droplets.remove(d.id);
+                    if (destroyLag <= 0) {
+                        droplets.remove(d.id);
+                    } else if (d.readsUntilGone < 0) {
+                        d.readsUntilGone = destroyLag;
+                    }
                     return rateLimited(ResponseDefinitionBuilder.responseDefinition().withStatus(204));
                 });
                 case "droplets.list" -> {

@@ -24,6 +24,8 @@ import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.ResourceSpec;
 import io.cloudprovisioner.api.v1.SelectionPreferences;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
+import io.cloudprovisioner.api.v1.LedgerState;
+import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.aws.AwsStandIn;
 import io.cloudprovisioner.harness.aws.AwsStandInResource;
@@ -462,14 +464,16 @@ public class AwsProvisioningTest {
     }
 
     @Test
-    void unknownInstanceIsNotFoundAndTerminatingItIsIdempotent() {
+    void unknownInstanceIsNotFoundAndTerminatingItToo() {
         StatusRuntimeException e = expect(Status.Code.NOT_FOUND,
                 () -> api.getInstanceStatus(GetInstanceStatusRequest.newBuilder()
                         .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion(REGION)
                         .setInstanceId("i-0123456789abcdef0").build()));
         assertError(e, "NOT_FOUND", "REQUEST", "InvalidInstanceID.NotFound");
-        terminate("i-0123456789abcdef0");
-        assertEquals(List.of("DescribeInstances", "TerminateInstances"), operations(), "NotFound is not retried");
+        expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(TerminateInstanceRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion(REGION).setInstanceId("i-0123456789abcdef0")
+                .build()));
+        assertEquals(List.of("DescribeInstances", "DescribeInstances"), operations(), "NotFound is not retried");
     }
 
     @Test
@@ -527,5 +531,65 @@ public class AwsProvisioningTest {
         for (Map<String, String> page : pages.subList(1, pages.size())) {
             assertNotEquals(null, page.get("NextToken"));
         }
+    }
+
+    // ---- TerminateInstance tells the truth --------------------------------------------------------------------
+
+    TerminateInstanceRequest.Builder terminateRequest(String id) {
+        return TerminateInstanceRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setInstanceId(id);
+    }
+
+    @Test
+    void terminateNamingAnotherRegionIsRefusedAndTheInstanceKeepsRunning() {
+        ProvisionedInstance i = api.provisionInstance(request("m6i.large", "", "aws-term-region").build())
+                .getInstance();
+        int live = ec2.liveInstances();
+        StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(i.getId()).setRegion("eu-west-1").build()));
+        assertRegionRefused(e, REGION);
+        assertTrue(ec2.forms("TerminateInstances").isEmpty(), "nothing asked of EC2");
+        assertEquals(live, ec2.liveInstances(), "still running");
+        // Region left empty: the ledger's. EC2 answers shutting-down: confirmed.
+        TerminateInstanceResponse r = api.terminateInstance(terminateRequest(i.getId()).build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, r.getStatus());
+        assertEquals(LedgerState.LEDGER_STATE_TERMINATED, r.getLedgerState());
+        assertEquals("shutting-down", r.getProviderStatus());
+        assertEquals(REGION, r.getRegion());
+        assertEquals(List.of(REGION), ec2.signedRegions().subList(ec2.signedRegions().size() - 1,
+                ec2.signedRegions().size()), "asked in the instance's own region");
+    }
+
+    @Test
+    void terminatingAnIdEc2DoesNotKnowInTheRegionIsNotFound() {
+        for (String region : List.of(REGION, "eu-west-1")) {
+            StatusRuntimeException e = expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(
+                    terminateRequest("i-0123456789abcdef0").setRegion(region).setClientRequestId("aws-term-unknown")
+                            .build()));
+            assertError(e, "NOT_FOUND", "REQUEST", "InvalidInstanceID.NotFound");
+        }
+        assertTrue(ec2.forms("TerminateInstances").isEmpty(), "looked up with DescribeInstances, never deleted");
+        expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(terminateRequest("i-0123456789abcdef0")
+                .build()));
+    }
+
+    @Test
+    void terminatingTwiceIsHarmlessAndAsksEc2Once() {
+        ProvisionedInstance i = api.provisionInstance(request("m6i.large", "", "aws-term-twice").build())
+                .getInstance();
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(i.getId())
+                .setRegion(REGION).setClientRequestId("aws-term-twice-1").build()).getStatus());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(i.getId())
+                .setRegion(REGION).setClientRequestId("aws-term-twice-1").build()).getStatus());
+        TerminateInstanceResponse again = api.terminateInstance(terminateRequest(i.getId()).setRegion(REGION)
+                .setClientRequestId("aws-term-twice-2").build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, again.getStatus());
+        assertEquals(LedgerState.LEDGER_STATE_TERMINATED, again.getLedgerState());
+        assertEquals(1, ec2.forms("TerminateInstances").size(), "already terminated: no second TerminateInstances");
+    }
+
+    static void assertRegionRefused(StatusRuntimeException e, String actual) {
+        com.google.rpc.BadRequest br = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow();
+        assertEquals("region", br.getFieldViolations(0).getField());
+        assertTrue(br.getFieldViolations(0).getDescription().contains("is in region " + actual), br.toString());
     }
 }

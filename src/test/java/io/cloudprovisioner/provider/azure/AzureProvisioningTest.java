@@ -25,6 +25,8 @@ import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.ResourceSpec;
 import io.cloudprovisioner.api.v1.SelectionPreferences;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
+import io.cloudprovisioner.api.v1.LedgerState;
+import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.StandIn.RecordedCall;
 import io.cloudprovisioner.harness.azure.AzureStandIn;
@@ -489,5 +491,44 @@ public class AzureProvisioningTest {
         assertTrue(Double.isNaN(byName.get("Standard_D2s_v5").usdPerHour()));
         assertEquals("/subscriptions/" + SUB + "/providers/Microsoft.Compute/locations/eastus/vmSizes",
                 standIn.calls("virtualMachineSizes.list").get(0).path());
+    }
+
+    // ---- TerminateInstance tells the truth --------------------------------------------------------------------
+
+    static TerminateInstanceRequest.Builder terminateRequest(String id) {
+        return TerminateInstanceRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_AZURE).setInstanceId(id);
+    }
+
+    @Test
+    void terminateNamingAnotherRegionIsRefusedUnknownIdsAreNotFoundAndTwiceIsHarmless() {
+        ProvisionedInstance i = api.provisionInstance(request("az-term-1", "Standard_B2s").build()).getInstance();
+        StatusRuntimeException wrong = failing(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(i.getId()).setRegion("canadacentral").build()));
+        assertRegionRefused(wrong, "eastus");
+        assertTrue(standIn.calls("virtualMachines.delete").isEmpty());
+        assertEquals(1, standIn.liveInstances(), "still running");
+
+        StatusRuntimeException unknown = failing(Status.Code.NOT_FOUND, () -> api.terminateInstance(
+                terminateRequest("cp-never-made-vm").setRegion("eastus").build()));
+        assertInfo(unknown, "NOT_FOUND", "REQUEST", "ResourceNotFound");
+        // In another location the VM's resource group does not exist: unknown there too.
+        failing(Status.Code.NOT_FOUND, () -> api.terminateInstance(terminateRequest("cp-never-made-vm")
+                .setRegion("canadacentral").build()));
+        assertTrue(standIn.calls().stream().noneMatch(c -> c.method().equals("DELETE")), "nothing deleted");
+
+        TerminateInstanceResponse done = api.terminateInstance(terminateRequest(i.getId()).build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, done.getStatus());
+        assertEquals(LedgerState.LEDGER_STATE_TERMINATED, done.getLedgerState());
+        assertEquals("eastus", done.getRegion());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(i.getId())
+                .setRegion("eastus").setClientRequestId("az-term-again").build()).getStatus());
+        assertEquals(1, standIn.calls("virtualMachines.delete").size(), "already terminated: no second delete");
+        assertEquals(0, standIn.liveInstances());
+    }
+
+    static void assertRegionRefused(StatusRuntimeException e, String actual) {
+        com.google.rpc.BadRequest br = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow();
+        assertEquals("region", br.getFieldViolations(0).getField());
+        assertTrue(br.getFieldViolations(0).getDescription().contains("is in region " + actual), br.toString());
     }
 }

@@ -23,6 +23,7 @@ import io.cloudprovisioner.api.v1.ProvisionedInstance;
 import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.ResourceSpec;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
+import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.StandIn.RecordedCall;
 import io.cloudprovisioner.harness.digitalocean.DigitalOceanStandIn;
@@ -391,5 +392,51 @@ public class DigitalOceanProvisioningTest {
         assertEquals(List.of("gpu-h100x1-80gb"), adapter.discoverTypes("tor1").stream()
                 .map(DiscoveredType::name).toList());
         assertEquals(1, adapter.discoverTypes("tor1").get(0).gpuCount());
+    }
+
+    // ---- TerminateInstance tells the truth --------------------------------------------------------------------
+
+    static TerminateInstanceRequest.Builder terminateRequest(String id) {
+        return TerminateInstanceRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN)
+                .setInstanceId(id);
+    }
+
+    @Test
+    void terminateNamingAnotherRegionIsRefusedUnknownIdsAreNotFoundAndTwiceIsHarmless() {
+        String id = api.provisionInstance(request("do-term-1").build()).getInstance().getId();
+        StatusRuntimeException wrong = expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(id).setRegion("fra1").build()));
+        assertRegionRefused(wrong, REGION);
+        // A droplet the ledger does not know: its region comes from DigitalOcean itself.
+        long planted = standIn.plant("not-recorded", REGION, SIZE, List.of(ManagedLabels.managedTag()),
+                java.time.Instant.now());
+        assertRegionRefused(expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(Long.toString(planted)).setRegion("fra1").build())), REGION);
+        assertTrue(standIn.calls("droplets.delete").isEmpty());
+        assertEquals(2, standIn.liveInstances(), "both still running");
+
+        StatusRuntimeException unknown = expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(
+                terminateRequest("424242").setRegion(REGION).build()));
+        assertErrorInfo(unknown, "NOT_FOUND", "REQUEST");
+        assertTrue(standIn.calls("droplets.delete").isEmpty(), "looked up, never deleted");
+
+        TerminateInstanceResponse done = api.terminateInstance(terminateRequest(id).build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, done.getStatus());
+        assertEquals(io.cloudprovisioner.api.v1.LedgerState.LEDGER_STATE_TERMINATED, done.getLedgerState());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(id)
+                .setClientRequestId("do-term-again").build()).getStatus());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(
+                Long.toString(planted)).build()).getStatus());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(
+                Long.toString(planted)).setClientRequestId("do-term-planted-again").build()).getStatus(),
+                "terminated through this service before: TERMINATED, although DigitalOcean now answers 404");
+        assertEquals(2, standIn.calls("droplets.delete").size(), "one delete per droplet");
+        assertEquals(0, standIn.liveInstances());
+    }
+
+    static void assertRegionRefused(StatusRuntimeException e, String actual) {
+        com.google.rpc.BadRequest br = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow();
+        assertEquals("region", br.getFieldViolations(0).getField());
+        assertTrue(br.getFieldViolations(0).getDescription().contains("is in region " + actual), br.toString());
     }
 }

@@ -24,6 +24,8 @@ import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.ResourceSpec;
 import io.cloudprovisioner.api.v1.SelectionPreferences;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
+import io.cloudprovisioner.api.v1.LedgerState;
+import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.StandIn.RecordedCall;
 import io.cloudprovisioner.harness.gcp.GcpStandIn;
@@ -448,5 +450,44 @@ public class GcpProvisioningTest {
         assertEquals(85, a2.memoryGib());
         assertEquals(1, a2.gpuCount());
         assertTrue(Double.isNaN(a2.usdPerHour()));
+    }
+
+    // ---- TerminateInstance tells the truth --------------------------------------------------------------------
+
+    static TerminateInstanceRequest.Builder terminateRequest(String id) {
+        return TerminateInstanceRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_GCP).setInstanceId(id);
+    }
+
+    @Test
+    void terminateNamingAnotherRegionIsRefusedUnknownIdsAreNotFoundAndTwiceIsHarmless() {
+        ProvisionedInstance i = api.provisionInstance(request("e2-standard-2", "gcp-term-1").build()).getInstance();
+        StatusRuntimeException wrong = expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(i.getId()).setRegion("asia-east1").build()));
+        assertRegionRefused(wrong, REGION);
+        assertTrue(standIn.calls("instances.delete").isEmpty());
+        assertEquals(1, standIn.liveInstances(), "still running");
+
+        // Ids Compute does not have in the region: a bare name, and a zone/name whose zone is elsewhere.
+        StatusRuntimeException unknown = expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(
+                terminateRequest("cp-never-made").setRegion(REGION).build()));
+        assertEquals("NOT_FOUND", errorInfo(unknown).getReason());
+        expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(terminateRequest("us-central1-a/cp-never-made")
+                .setRegion("asia-east1").build()));
+        assertTrue(standIn.calls("instances.delete").isEmpty(), "never deleted");
+
+        TerminateInstanceResponse done = api.terminateInstance(terminateRequest(i.getId()).build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, done.getStatus());
+        assertEquals(LedgerState.LEDGER_STATE_TERMINATED, done.getLedgerState());
+        assertEquals(REGION, done.getRegion());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(i.getId())
+                .setRegion(REGION).setClientRequestId("gcp-term-again").build()).getStatus());
+        assertEquals(1, standIn.calls("instances.delete").size(), "already terminated: no second delete");
+        assertEquals(0, standIn.liveInstances());
+    }
+
+    static void assertRegionRefused(StatusRuntimeException e, String actual) {
+        com.google.rpc.BadRequest br = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow();
+        assertEquals("region", br.getFieldViolations(0).getField());
+        assertTrue(br.getFieldViolations(0).getDescription().contains("is in region " + actual), br.toString());
     }
 }

@@ -20,6 +20,7 @@ import io.cloudprovisioner.api.v1.ProvisionInstanceRequest;
 import io.cloudprovisioner.api.v1.ProvisionedInstance;
 import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
+import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.StandIn.RecordedCall;
 import io.cloudprovisioner.harness.vultr.VultrStandIn;
@@ -260,5 +261,41 @@ public class VultrProvisioningTest {
         assertEquals(4.0, types.get(1).memoryGib());
         assertEquals(2, standIn.calls("plans.list").size(), "3 plans at 2 per page, by cursor");
         assertTrue(standIn.calls("plans.list").get(1).query().contains("cursor="));
+    }
+
+    // ---- TerminateInstance tells the truth --------------------------------------------------------------------
+
+    static TerminateInstanceRequest.Builder terminateRequest(String id) {
+        return TerminateInstanceRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_VULTR).setInstanceId(id);
+    }
+
+    @Test
+    void terminateNamingAnotherRegionIsRefusedUnknownIdsAreNotFoundAndTwiceIsHarmless() {
+        String id = api.provisionInstance(request("vultr-term-1").build()).getInstance().getId();
+        StatusRuntimeException wrong = expect(Status.Code.INVALID_ARGUMENT, () -> api.terminateInstance(
+                terminateRequest(id).setRegion("ams").build()));
+        assertRegionRefused(wrong, REGION);
+        assertTrue(standIn.calls("instances.delete").isEmpty());
+        assertEquals(1, standIn.liveInstances(), "still running");
+
+        StatusRuntimeException unknown = expect(Status.Code.NOT_FOUND, () -> api.terminateInstance(
+                terminateRequest("4f0f1d2c-0000-4000-8000-000000000000").setRegion(REGION).build()));
+        assertErrorInfo(unknown, "NOT_FOUND", "REQUEST");
+        assertTrue(standIn.calls("instances.delete").isEmpty(), "looked up, never deleted");
+
+        TerminateInstanceResponse done = api.terminateInstance(terminateRequest(id).build());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, done.getStatus());
+        assertEquals(io.cloudprovisioner.api.v1.LedgerState.LEDGER_STATE_TERMINATED, done.getLedgerState());
+        assertEquals(REGION, done.getRegion());
+        assertEquals(InstanceStatus.INSTANCE_STATUS_TERMINATED, api.terminateInstance(terminateRequest(id)
+                .setRegion(REGION).setClientRequestId("vultr-term-again").build()).getStatus());
+        assertEquals(1, standIn.calls("instances.delete").size(), "already terminated: no second delete");
+        assertEquals(0, standIn.liveInstances());
+    }
+
+    static void assertRegionRefused(StatusRuntimeException e, String actual) {
+        com.google.rpc.BadRequest br = GrpcTestSupport.detail(e, com.google.rpc.BadRequest.class).orElseThrow();
+        assertEquals("region", br.getFieldViolations(0).getField());
+        assertTrue(br.getFieldViolations(0).getDescription().contains("is in region " + actual), br.toString());
     }
 }
