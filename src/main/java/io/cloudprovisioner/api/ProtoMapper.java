@@ -1,7 +1,6 @@
 package io.cloudprovisioner.api;
 
 import io.cloudprovisioner.catalog.Money;
-import java.math.BigDecimal;
 
 import io.cloudprovisioner.api.v1.CloudProvider;
 import io.cloudprovisioner.api.v1.ConstraintCount;
@@ -93,9 +92,10 @@ public final class ProtoMapper {
     }
 
     public static Price toProto(PriceQuote q) {
-        BigDecimal hourly = Money.hourly(q);
-        Price.Builder b = Price.newBuilder().setUsdPerHour(hourly.doubleValue())
-                .setUsdPerHourDecimal(Money.text(hourly)).setSource(toProto(q.source()))
+        // the double is the figure selection ranked by (a monthly quote / 730 at full double precision); the decimal
+        // is the source's digits (a monthly quote / 730 to 10 decimals)
+        Price.Builder b = Price.newBuilder().setUsdPerHour(q.usdPerHour())
+                .setUsdPerHourDecimal(Money.text(Money.hourly(q))).setSource(toProto(q.source()))
                 .setNormalisedFromMonthly(q.normalisedFromMonthly()).setUsdPerMonth(q.usdPerMonth());
         if (q.usdPerMonth() > 0) {
             b.setUsdPerMonthDecimal(Money.text(Money.decimal(q.usdPerMonth())));
