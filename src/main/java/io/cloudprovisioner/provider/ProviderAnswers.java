@@ -96,8 +96,8 @@ public final class ProviderAnswers {
     /** Listing {@code what} ended because page {@code page} named a cursor an earlier page had named. */
     public UntrustedAnswerException repeatedCursor(String what, int page) {
         return new UntrustedAnswerException(provider, UntrustedAnswerException.REPEATED_CURSOR, "listing " + what
-                + " stopped: page " + page + " names a next-page cursor an earlier page already named (the "
-                + provider.displayName() + " listing would never end)");
+                + " stopped: page " + page + " names a next-page cursor an earlier page already named (the listing "
+                + "would never end)");
     }
 
     /** Listing {@code what} ended because it still named a next page after the cap. */

@@ -393,6 +393,12 @@ public class AwsAdapter extends GuardedAdapter {
         return out;
     }
 
+    /** {@code listManaged("")} lists cloudprovisioner.aws.regions only: EC2 has no account-wide listing. */
+    @Override
+    public boolean listsEveryRegion() {
+        return false;
+    }
+
     @Override
     protected List<DiscoveredType> discoverTypesOnce(String region) {
         Ec2Client ec2 = clients.ec2(region);
