@@ -160,6 +160,10 @@ public class Reconciler {
                     findings.addAll(orphans(a, live.values(), o));
                 } catch (ProviderException ex) {
                     errors.put(p, ex.errorClass() + ": " + ex.getMessage());
+                } catch (RuntimeException ex) {
+                    // An answer this service could not digest: that provider is not checked, the others still are.
+                    LOG.warnf(ex, "reconcile: %s failed unexpectedly", p.id());
+                    errors.put(p, "INTERNAL: " + ex.getClass().getSimpleName());
                 }
             }
             return new Report(true, holder, findings, seen, checked, errors);
@@ -168,7 +172,11 @@ public class Reconciler {
         }
     }
 
-    /** Every managed instance of the provider (by id): all its regions, plus each region the ledger used. */
+    /**
+     * Every managed instance of the provider (by id): one listing of all its regions, plus, for an adapter whose
+     * listing of all regions covers only its configured ones ({@link ProviderAdapter#listsEveryRegion()} false), each
+     * other region the ledger used.
+     */
     public Map<String, Instance> liveInstances(Provider p) {
         return listAll(adapters.adapter(p).orElseThrow(), p);
     }
@@ -225,6 +233,9 @@ public class Reconciler {
         Map<String, Instance> live = new LinkedHashMap<>();
         for (Instance i : a.listManaged("")) {
             live.put(i.id(), i);
+        }
+        if (a.listsEveryRegion()) {
+            return live;
         }
         Set<String> covered = new LinkedHashSet<>();
         live.values().forEach(i -> covered.add(i.region()));

@@ -7,13 +7,17 @@ import java.util.List;
 /**
  * The contract's operations, each run inside the provider's {@link ProviderGuard} (SmallRye Fault Tolerance:
  * bulkhead, retry on retryable classes, the provider's breaker, a time limit per kind of call). A provider folder's
- * adapter implements one attempt of each operation (the {@code *Once} methods); the guard decides how many.
+ * adapter implements one attempt of each operation (the {@code *Once} methods); the guard decides how many. What a
+ * listing returns is checked once more here through the provider's {@link ProviderAnswers}: each instance once and
+ * carrying the managed-by label, each machine type once with believable figures.
  */
 public abstract class GuardedAdapter implements ProviderAdapter {
     protected final ProviderGuard guard;
+    protected final ProviderAnswers answers;
 
-    protected GuardedAdapter(ProviderGuard guard) {
+    protected GuardedAdapter(ProviderGuard guard, ProviderAnswers answers) {
         this.guard = guard;
+        this.answers = answers;
     }
 
     @Override
@@ -33,12 +37,12 @@ public abstract class GuardedAdapter implements ProviderAdapter {
 
     @Override
     public List<Instance> listManaged(String region) {
-        return guard.call(Call.READ, () -> listManagedOnce(region));
+        return guard.call(Call.READ, () -> answers.managed("instances", listManagedOnce(region)));
     }
 
     @Override
     public List<DiscoveredType> discoverTypes(String region) {
-        return guard.call(Call.READ, () -> discoverTypesOnce(region));
+        return guard.call(Call.READ, () -> answers.types("machine types of " + region, discoverTypesOnce(region)));
     }
 
     /** One attempt of {@link #provision}. */

@@ -35,6 +35,11 @@ public final class ManagedLabels {
     }
 
     public static boolean isManaged(Map<String, String> labels) {
-        return MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY));
+        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY));
+    }
+
+    /** Whether {@code labels} mark an instance as this service's and as the one of {@code clientRequestId}. */
+    public static boolean isOfRequest(Map<String, String> labels, String clientRequestId) {
+        return isManaged(labels) && clientRequestId.toLowerCase(Locale.ROOT).equals(labels.get(REQUEST_ID));
     }
 }

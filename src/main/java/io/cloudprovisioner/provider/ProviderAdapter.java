@@ -35,6 +35,15 @@ public interface ProviderAdapter {
     /** Every instance tagged as managed by this service (all regions when {@code region} is empty). */
     List<Instance> listManaged(String region);
 
+    /**
+     * Whether {@code listManaged("")} covers every region the provider has (one account-wide listing: GCP's aggregated
+     * list, Azure's subscription, DigitalOcean's and Vultr's account) rather than only the configured ones (AWS, one
+     * client per region), so that callers need not list region by region as well.
+     */
+    default boolean listsEveryRegion() {
+        return true;
+    }
+
     /** The machine types the provider offers in a region, from its own API (live discovery). */
     List<DiscoveredType> discoverTypes(String region);
 

@@ -17,6 +17,7 @@ public final class FaultPlan {
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private volatile long slowDelayMillis = 1500;
     private final Map<String, Map<Fault, Double>> random = new HashMap<>();
+    private final Map<String, java.util.Set<Hostile>> hostile = new HashMap<>();
     private java.util.Random rng = new java.util.Random(1);
 
     /**
@@ -61,6 +62,17 @@ public final class FaultPlan {
         return Optional.of(f);
     }
 
+    /** Answers every coming call of the listing {@code operation} in the hostile {@code mode} (until cleared). */
+    public synchronized FaultPlan hostile(String operation, Hostile mode) {
+        hostile.computeIfAbsent(operation, k -> java.util.EnumSet.noneOf(Hostile.class)).add(mode);
+        return this;
+    }
+
+    /** Whether calls of {@code operation} are answered in the hostile {@code mode}. */
+    public synchronized boolean isHostile(String operation, Hostile mode) {
+        return hostile.getOrDefault(operation, java.util.Set.of()).contains(mode);
+    }
+
     public synchronized Map<Fault, Integer> injectedCounts() {
         return Map.copyOf(injected);
     }
@@ -77,5 +89,6 @@ public final class FaultPlan {
         queued.clear();
         injected.clear();
         random.clear();
+        hostile.clear();
     }
 }

@@ -15,11 +15,14 @@ import io.cloudprovisioner.api.v1.ProviderInfo;
 import io.cloudprovisioner.api.v1.ProvisionInstanceRequest;
 import io.cloudprovisioner.api.v1.ProvisionInstanceResponse;
 import io.cloudprovisioner.api.v1.ProvisioningServiceGrpc;
+import io.cloudprovisioner.api.v1.ReconcileRequest;
+import io.cloudprovisioner.api.v1.ReconcileResponse;
 import io.cloudprovisioner.api.v1.ResourceSpec;
 import io.cloudprovisioner.api.v1.SelectProviderRequest;
 import io.cloudprovisioner.api.v1.SelectProviderResponse;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
 import io.cloudprovisioner.harness.Fault;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.aws.AwsStandInResource;
 import io.cloudprovisioner.harness.digitalocean.DigitalOceanStandInResource;
 import io.cloudprovisioner.harness.vultr.VultrStandInResource;
@@ -175,5 +178,25 @@ public class ProviderIsolationTest {
         assertEquals(best.getRegion(), r.getInstance().getRegion());
         assertEquals(best.getOnDemand().getUsdPerHour(), r.getInstance().getHourlyPrice().getUsdPerHour(), 1e-12);
         terminate(r);
+    }
+
+    @Test
+    void aReconcileGoesOnWithTheOtherProvidersWhenOneListingNeverEnds() {
+        ProvisionInstanceResponse vultr = api.provisionInstance(ProvisionInstanceRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_VULTR).setRegion("ewr").setInstanceType("vc2-1c-1gb")
+                .setClientRequestId("iso-reconcile-1").build());
+        DigitalOceanStandInResource.standIn().faults().hostile("droplets.list", Hostile.REPEAT_CURSOR);
+        try {
+            ReconcileResponse r = api.reconcile(ReconcileRequest.newBuilder().setDryRun(true).build());
+            assertTrue(r.getRan());
+            assertTrue(r.getProviderErrorsOrThrow("digitalocean").contains("names a next-page cursor"),
+                    r.getProviderErrorsMap().toString());
+            assertFalse(r.getProviderErrorsMap().containsKey("vultr"), r.getProviderErrorsMap().toString());
+            assertFalse(r.getProviderErrorsMap().containsKey("aws"), r.getProviderErrorsMap().toString());
+            assertTrue(r.getInstancesSeen() >= 1, "Vultr's instance was seen: " + r);
+        } finally {
+            DigitalOceanStandInResource.standIn().faults().clear();
+            terminate(vultr);
+        }
     }
 }

@@ -9,6 +9,8 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.GuardedAdapter;
 import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AmdSevSnpSpecification;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.CpuOptionsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
@@ -84,7 +87,8 @@ public class AwsAdapter extends GuardedAdapter {
 
     @Inject
     public AwsAdapter(AwsClients clients, AwsSettings settings, NetworkSettings network, ProviderGuards guards) {
-        super(guards.of(Provider.AWS, settings.faultTolerance()));
+        super(guards.of(Provider.AWS, settings.faultTolerance()),
+                new ProviderAnswers(Provider.AWS, settings.providerAnswers()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
@@ -372,21 +376,33 @@ public class AwsAdapter extends GuardedAdapter {
             DescribeInstancesRequest q = DescribeInstancesRequest.builder().filters(
                     filter("tag:" + ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE),
                     filter("instance-state-name", LIVE_STATES.toArray(String[]::new))).build();
-            call("DescribeInstances", false, () -> {
-                ec2.describeInstancesPaginator(q).reservations().forEach(res -> res.instances()
-                        .forEach(i -> out.add(AwsConverter.toInstance(i, r))));
-                return null;
-            });
+            answers.pages("instances in " + r, software.amazon.awssdk.services.ec2.model.Instance::instanceId,
+                    token -> {
+                        DescribeInstancesResponse page = call("DescribeInstances", false,
+                                () -> ec2.describeInstances(q.toBuilder().nextToken(token).build()));
+                        List<software.amazon.awssdk.services.ec2.model.Instance> items = new ArrayList<>();
+                        page.reservations().forEach(res -> items.addAll(res.instances()));
+                        return new Page<>(items, page.nextToken());
+                    }).forEach(i -> out.add(AwsConverter.toInstance(i, r)));
         }
         return out;
+    }
+
+    /** {@code listManaged("")} lists cloudprovisioner.aws.regions only: EC2 has no account-wide listing. */
+    @Override
+    public boolean listsEveryRegion() {
+        return false;
     }
 
     @Override
     protected List<DiscoveredType> discoverTypesOnce(String region) {
         Ec2Client ec2 = clients.ec2(region);
         List<DiscoveredType> out = new ArrayList<>();
-        call("DescribeInstanceTypes", false, () -> {
-            ec2.describeInstanceTypesPaginator(b -> b.maxResults(100)).instanceTypes().forEach(t -> {
+        answers.pages("instance types in " + region, InstanceTypeInfo::instanceTypeAsString, token -> {
+            DescribeInstanceTypesResponse page = call("DescribeInstanceTypes", false,
+                    () -> ec2.describeInstanceTypes(b -> b.maxResults(100).nextToken(token)));
+            return new Page<>(page.instanceTypes(), page.nextToken());
+        }).forEach(t -> {
                 double vcpus = t.vCpuInfo() == null || t.vCpuInfo().defaultVCpus() == null ? 0
                         : t.vCpuInfo().defaultVCpus();
                 double mem = t.memoryInfo() == null || t.memoryInfo().sizeInMiB() == null ? 0
@@ -394,8 +410,6 @@ public class AwsAdapter extends GuardedAdapter {
                 int gpus = t.gpuInfo() == null ? 0 : t.gpuInfo().gpus().stream()
                         .mapToInt(g -> g.count() == null ? 0 : g.count()).sum();
                 out.add(new DiscoveredType(t.instanceTypeAsString(), vcpus, mem, gpus, Double.NaN));
-            });
-            return null;
         });
         return out;
     }

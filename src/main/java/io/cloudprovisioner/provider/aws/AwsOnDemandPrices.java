@@ -1,5 +1,7 @@
 package io.cloudprovisioner.provider.aws;
 
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
 import io.cloudprovisioner.provider.ProviderGuards;
@@ -50,7 +52,6 @@ public class AwsOnDemandPrices implements LivePriceSource {
     private static final Logger LOG = Logger.getLogger(AwsOnDemandPrices.class);
     public static final String ID = "aws-price-list-live";
     static final String TARGET = "AWSPriceListService.GetProducts";
-    static final int MAX_PAGES = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> FILTERS = Map.of("operatingSystem", "Linux", "tenancy", "Shared",
             "preInstalledSw", "NA", "capacitystatus", "Used", "licenseModel", "No License required");
@@ -60,12 +61,14 @@ public class AwsOnDemandPrices implements LivePriceSource {
     private volatile HttpClient http;
 
     private final ProviderGuard guard;
+    private final ProviderAnswers answers;
 
     @Inject
     public AwsOnDemandPrices(AwsClients clients, AwsSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.guard = guards.of(Provider.AWS, settings.faultTolerance());
+        this.answers = new ProviderAnswers(Provider.AWS, settings.providerAnswers());
     }
 
     @Override
@@ -119,23 +122,18 @@ public class AwsOnDemandPrices implements LivePriceSource {
 
     private List<LivePrice> region(String region, AwsCredentialsIdentity identity) {
         Map<String, Set<Double>> prices = new HashMap<>();
-        String token = null;
-        for (int page = 1; page <= MAX_PAGES; page++) {
+        List<JsonNode> items = answers.pages("price list of " + region, token -> {
             JsonNode r = call(request(region, token), identity);
-            for (JsonNode item : r.path("PriceList")) {
-                try {
-                    JsonNode p = item.isTextual() ? JSON.readTree(item.asText()) : item;
-                    read(p, region, prices);
-                } catch (IOException e) {
-                    LOG.debugf("AWS Price List: unreadable PriceList item in %s skipped", region);
-                }
-            }
-            token = r.path("NextToken").asText("");
-            if (token.isEmpty()) {
-                break;
-            }
-            if (page == MAX_PAGES) {
-                LOG.warnf("AWS Price List for %s stopped after %d pages", region, MAX_PAGES);
+            List<JsonNode> page = new ArrayList<>();
+            r.path("PriceList").forEach(page::add);
+            return new Page<>(page, r.path("NextToken").asText(""));
+        });
+        for (JsonNode item : items) {
+            try {
+                JsonNode p = item.isTextual() ? JSON.readTree(item.asText()) : item;
+                read(p, region, prices);
+            } catch (IOException e) {
+                LOG.debugf("AWS Price List: unreadable PriceList item in %s skipped", region);
             }
         }
         List<LivePrice> out = new ArrayList<>();
@@ -146,7 +144,7 @@ public class AwsOnDemandPrices implements LivePriceSource {
                 LOG.debugf("AWS Price List: %s in %s has %d different prices, skipped", type, region, vs.size());
             }
         });
-        return out;
+        return answers.prices("on-demand prices", out);
     }
 
     /** Adds the OnDemand hourly USD price of one product when its attributes are the ones asked for. */

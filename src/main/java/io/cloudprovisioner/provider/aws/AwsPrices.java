@@ -1,5 +1,7 @@
 package io.cloudprovisioner.provider.aws;
 
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
 import io.cloudprovisioner.provider.ProviderGuards;
@@ -36,18 +38,19 @@ public class AwsPrices implements LivePriceSource {
     private static final Logger LOG = Logger.getLogger(AwsPrices.class);
     public static final String ID = "aws-spot-price-history-live";
     static final String LINUX = "Linux/UNIX";
-    static final int MAX_PAGES = 50;
 
     private final AwsClients clients;
     private final AwsSettings settings;
 
     private final ProviderGuard guard;
+    private final ProviderAnswers answers;
 
     @Inject
     public AwsPrices(AwsClients clients, AwsSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.guard = guards.of(Provider.AWS, settings.faultTolerance());
+        this.answers = new ProviderAnswers(Provider.AWS, settings.providerAnswers());
     }
 
     @Override
@@ -106,33 +109,23 @@ public class AwsPrices implements LivePriceSource {
         Ec2Client ec2 = clients.ec2(region);
         Instant now = Instant.now();
         Map<String, SpotPrice> latest = new HashMap<>(); // type + " " + zone -> latest entry
-        String token = null;
-        for (int page = 1; page <= MAX_PAGES; page++) {
+        List<SpotPrice> history = answers.pages("spot price history in " + region, token -> {
             DescribeSpotPriceHistoryRequest.Builder req = DescribeSpotPriceHistoryRequest.builder()
-                    .productDescriptions(LINUX).startTime(now).endTime(now).maxResults(1000);
-            if (token != null) {
-                req.nextToken(token);
-            }
+                    .productDescriptions(LINUX).startTime(now).endTime(now).maxResults(1000).nextToken(token);
             DescribeSpotPriceHistoryResponse r;
             try {
                 r = ec2.describeSpotPriceHistory(req.build());
             } catch (SdkException e) {
                 throw AwsErrors.classify(e, "DescribeSpotPriceHistory", false);
             }
-            for (SpotPrice p : r.spotPriceHistory()) {
-                if (!LINUX.equals(p.productDescriptionAsString()) || p.instanceTypeAsString() == null
-                        || p.availabilityZone() == null || p.spotPrice() == null) {
-                    continue;
-                }
-                latest.merge(p.instanceTypeAsString() + " " + p.availabilityZone(), p, AwsPrices::later);
+            return new Page<>(r.spotPriceHistory(), r.nextToken());
+        });
+        for (SpotPrice p : history) {
+            if (!LINUX.equals(p.productDescriptionAsString()) || p.instanceTypeAsString() == null
+                    || p.availabilityZone() == null || p.spotPrice() == null) {
+                continue;
             }
-            token = r.nextToken();
-            if (token == null || token.isEmpty()) {
-                break;
-            }
-            if (page == MAX_PAGES) {
-                LOG.warnf("AWS spot price history for %s stopped after %d pages", region, MAX_PAGES);
-            }
+            latest.merge(p.instanceTypeAsString() + " " + p.availabilityZone(), p, AwsPrices::later);
         }
         Map<String, Double> cheapest = new HashMap<>();
         for (SpotPrice p : latest.values()) {
@@ -148,7 +141,7 @@ public class AwsPrices implements LivePriceSource {
         }
         List<LivePrice> out = new ArrayList<>(cheapest.size());
         cheapest.forEach((type, v) -> out.add(LivePrice.spot(type, region, v)));
-        return out;
+        return answers.prices("spot prices", out);
     }
 
     private static SpotPrice later(SpotPrice a, SpotPrice b) {

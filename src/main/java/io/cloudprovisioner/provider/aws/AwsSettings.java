@@ -1,6 +1,8 @@
 package io.cloudprovisioner.provider.aws;
 
 import io.cloudprovisioner.provider.FaultToleranceSettings;
+import io.cloudprovisioner.provider.ProviderAnswerSettings;
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -116,4 +118,11 @@ public interface AwsSettings {
      * {@code cloudprovisioner.fault-tolerance.*}).
      */
     FaultToleranceSettings faultTolerance();
+
+    /**
+     * The limits this provider's answers are held to: page cap of a listing, believable machine-type figures and
+     * prices ({@code cloudprovisioner.aws.provider-answers.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.provider-answers.*}). See {@link ProviderAnswers}.
+     */
+    ProviderAnswerSettings providerAnswers();
 }

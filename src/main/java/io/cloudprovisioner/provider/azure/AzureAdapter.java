@@ -1,5 +1,7 @@
 package io.cloudprovisioner.provider.azure;
 
+import com.azure.core.http.rest.PagedIterable;
+import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
@@ -59,7 +61,9 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.GuardedAdapter;
 import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.UntrustedAnswerException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
 import io.cloudprovisioner.provider.ProviderGuards;
@@ -73,6 +77,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +112,8 @@ public class AzureAdapter extends GuardedAdapter {
     @Inject
     public AzureAdapter(AzureClients clients, AzureSettings settings, NetworkSettings network, Config config,
             ProviderGuards guards) {
-        super(guards.of(Provider.AZURE, settings.faultTolerance()));
+        super(guards.of(Provider.AZURE, settings.faultTolerance()),
+                new ProviderAnswers(Provider.AZURE, settings.providerAnswers()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
@@ -175,6 +181,15 @@ public class AzureAdapter extends GuardedAdapter {
         Map<String, String> tags = ManagedLabels.forRequest(r.clientRequestId(), r.labels());
 
         Optional<VirtualMachineInner> existing = getVm(c, rg, vmName);
+        if (existing.isPresent() && !ManagedLabels.isOfRequest(existing.get().tags(), r.clientRequestId())) {
+            LOG.warnf("azure: %s in %s has the name of request %s but not its tags; not adopted", vmName, rg,
+                    r.clientRequestId());
+            throw new ProviderException(Provider.AZURE, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST, "NameTaken",
+                    vmName + " in " + rg + " exists but does not carry the tags " + ManagedLabels.MANAGED_BY + "="
+                            + ManagedLabels.MANAGED_BY_VALUE + " and " + ManagedLabels.REQUEST_ID + "="
+                            + r.clientRequestId().toLowerCase(Locale.ROOT) + "; it is not this request's and is not "
+                            + "adopted (use another client_request_id)");
+        }
         if (existing.isPresent() && !"Failed".equalsIgnoreCase(existing.get().provisioningState())) {
             // The same request id was already provisioned (or is in progress): return it, never create twice.
             LOG.infof("azure: %s exists for request %s, not creating again", vmName, r.clientRequestId());
@@ -362,6 +377,11 @@ public class AzureAdapter extends GuardedAdapter {
     private Instance describeIn(AzureClients.Clients c, String rg, String vmName, String location) {
         Response<VirtualMachineInner> resp = c.compute().getVirtualMachines().getByResourceGroupWithResponse(rg,
                 vmName, InstanceViewTypes.INSTANCE_VIEW, Context.NONE);
+        String foreign = vmProblem(c, resp.getValue(), rg);
+        if (foreign != null) {
+            throw new UntrustedAnswerException(Provider.AZURE, "ForeignResourceId", "the answer to GET " + vmName
+                    + " in " + rg + " is refused: " + foreign);
+        }
         return withAddresses(c, resp.getValue(), location);
     }
 
@@ -372,6 +392,9 @@ public class AzureAdapter extends GuardedAdapter {
             if (vm.networkProfile() != null && vm.networkProfile().networkInterfaces() != null
                     && !vm.networkProfile().networkInterfaces().isEmpty()) {
                 String nicId = vm.networkProfile().networkInterfaces().get(0).id();
+                if (!ours(c, nicId, resourceGroupOf(vm.id()), "networkInterfaces", vm.name())) {
+                    return AzureConverter.toInstance(vm, location, publicIp, privateIp);
+                }
                 NetworkInterfaceInner nic = c.network().getNetworkInterfaces().getByResourceGroup(
                         resourceGroupOf(nicId), nameOf(nicId));
                 if (nic.ipConfigurations() != null && !nic.ipConfigurations().isEmpty()) {
@@ -379,6 +402,9 @@ public class AzureAdapter extends GuardedAdapter {
                     privateIp = ipc.privateIpAddress() == null ? "" : ipc.privateIpAddress();
                     if (ipc.publicIpAddress() != null && ipc.publicIpAddress().id() != null) {
                         String pipId = ipc.publicIpAddress().id();
+                        if (!ours(c, pipId, resourceGroupOf(vm.id()), "publicIPAddresses", vm.name())) {
+                            return AzureConverter.toInstance(vm, location, publicIp, privateIp);
+                        }
                         PublicIpAddressInner pip = c.network().getPublicIpAddresses().getByResourceGroup(
                                 resourceGroupOf(pipId), nameOf(pipId));
                         publicIp = pip.ipAddress() == null ? "" : pip.ipAddress();
@@ -410,7 +436,10 @@ public class AzureAdapter extends GuardedAdapter {
         return guarded(() -> {
             AzureClients.Clients c = clients.get();
             List<Instance> out = new ArrayList<>();
-            for (VirtualMachineInner vm : c.compute().getVirtualMachines().list("true", null, null, Context.NONE)) {
+            List<VirtualMachineInner> vms = pages("virtual machines", VirtualMachineInner::id,
+                    c.compute().getVirtualMachines().list("true", null, null, Context.NONE), false);
+            for (VirtualMachineInner vm : answers.keep("virtual machines", vms, VirtualMachineInner::id,
+                    vm -> vm.location() == null ? "no location" : vmProblem(c, vm, resourceGroup(vm.location())))) {
                 if (vm.tags() == null || !ManagedLabels.isManaged(vm.tags())) {
                     continue;
                 }
@@ -427,7 +456,8 @@ public class AzureAdapter extends GuardedAdapter {
     protected List<DiscoveredType> discoverTypesOnce(String region) {
         return guarded(() -> {
             List<DiscoveredType> out = new ArrayList<>();
-            for (VirtualMachineSizeInner s : clients.get().compute().getVirtualMachineSizes().list(region)) {
+            for (VirtualMachineSizeInner s : pages("VM sizes in " + region, VirtualMachineSizeInner::name,
+                    clients.get().compute().getVirtualMachineSizes().list(region), true)) {
                 out.add(new DiscoveredType(s.name(), s.numberOfCores() == null ? 0 : s.numberOfCores(),
                         s.memoryInMB() == null ? 0 : s.memoryInMB() / 1024.0, 0, Double.NaN));
             }
@@ -464,11 +494,15 @@ public class AzureAdapter extends GuardedAdapter {
             last = withAddresses(c, vm.get(), region);
             if (vm.get().networkProfile() != null && vm.get().networkProfile().networkInterfaces() != null) {
                 for (NetworkInterfaceReference ref : vm.get().networkProfile().networkInterfaces()) {
+                    if (!ours(c, ref.id(), rg, "networkInterfaces", vmName)) {
+                        continue;
+                    }
                     String nicName = nameOf(ref.id());
                     nicNames.add(nicName);
                     notFoundAsEmpty(() -> c.network().getNetworkInterfaces().getByResourceGroup(rg, nicName))
                             .map(NetworkInterfaceInner::ipConfigurations).orElse(List.of()).forEach(ipc -> {
-                                if (ipc.publicIpAddress() != null && ipc.publicIpAddress().id() != null) {
+                                if (ipc.publicIpAddress() != null && ipc.publicIpAddress().id() != null
+                                        && ours(c, ipc.publicIpAddress().id(), rg, "publicIPAddresses", vmName)) {
                                     pipNames.add(nameOf(ipc.publicIpAddress().id()));
                                 }
                             });
@@ -532,6 +566,58 @@ public class AzureAdapter extends GuardedAdapter {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads a pageable listing page by page through {@link ProviderAnswers#pages} (page cap, a nextLink seen before
+     * ends it). A next page that fails NOT_FOUND or INVALID_REQUEST (a broken or expired nextLink) is never the
+     * call's answer: with {@code partialOk} the listing ends with what it has and a WARN (machine types: a partial
+     * list only offers less); without, it fails TRANSIENT, as a listing whose missing entries would be read as gone
+     * instances (reconcile, recovery, ListInstances) must not be partial. Other failures keep their class.
+     */
+    private <T> List<T> pages(String what, Function<T, String> idOf, PagedIterable<T> pageable, boolean partialOk) {
+        return answers.pages(what, idOf, link -> {
+            PagedResponse<T> page;
+            try {
+                page = (link == null ? pageable.iterableByPage() : pageable.iterableByPage(link)).iterator().next();
+            } catch (RuntimeException e) {
+                ProviderException pe = AzureErrors.classify(e, secret());
+                if (link == null || (pe.errorClass() != ErrorClass.NOT_FOUND
+                        && pe.errorClass() != ErrorClass.INVALID_REQUEST)) {
+                    throw pe;
+                }
+                if (!partialOk) {
+                    throw new ProviderException(Provider.AZURE, ErrorClass.TRANSIENT, ErrorScope.PROVIDER,
+                            "NextLinkFailed", "listing " + what + " failed: its nextLink answered "
+                                    + pe.providerCode() + " (" + pe.errorClass() + "); a partial listing is not used");
+                }
+                LOG.warnf("Azure: listing %s ended early: its nextLink answered %s (%s); keeping the entries read",
+                        what, pe.providerCode(), pe.errorClass());
+                return new ProviderAnswers.Page<>(List.of(), null);
+            }
+            return new ProviderAnswers.Page<>(page.getValue(), page.getContinuationToken());
+        });
+    }
+
+    /** What makes a VM from an answer not one in the configured subscription and {@code rg}, or null. */
+    private static String vmProblem(AzureClients.Clients c, VirtualMachineInner vm, String rg) {
+        String why = AzureResourceId.problem(vm.id(), c.subscription(), rg, "Microsoft.Compute", "virtualMachines");
+        if (why == null && !nameOf(vm.id()).equalsIgnoreCase(String.valueOf(vm.name()))) {
+            why = "resource id names " + nameOf(vm.id()) + " but the VM is called " + vm.name();
+        }
+        return why;
+    }
+
+    /**
+     * Whether a network resource id an answer names is in the configured subscription and {@code rg}; a foreign one
+     * is not followed (nor deleted), with a WARN.
+     */
+    private boolean ours(AzureClients.Clients c, String id, String rg, String type, String vmName) {
+        String why = AzureResourceId.problem(id, c.subscription(), rg, "Microsoft.Network", type);
+        if (why != null) {
+            answers.drop(type + " of " + vmName, id, why + " (not followed)");
+        }
+        return why == null;
+    }
 
     private Optional<VirtualMachineInner> getVm(AzureClients.Clients c, String rg, String vmName) {
         return notFoundAsEmpty(() -> c.compute().getVirtualMachines().getByResourceGroupWithResponse(rg, vmName,

@@ -116,7 +116,9 @@ public class AzureClients {
         settings.resourceManagerEndpoint().ifPresent(url -> {
             String u = url.endsWith("/") ? url : url + "/";
             endpoints.put("resourceManagerEndpointUrl", u);
-            endpoints.put("managementEndpointUrl", u);
+            // The token audience: the SDK appends "/.default" to it, so it is given without the trailing slash
+            // (scope https://host:port/.default, not https://host:port//.default).
+            endpoints.put("managementEndpointUrl", u.substring(0, u.length() - 1));
         });
         settings.authorityHost().ifPresent(url -> endpoints.put("activeDirectoryEndpointUrl",
                 url.endsWith("/") ? url : url + "/"));

@@ -6,6 +6,7 @@ import io.cloudprovisioner.catalog.LivePrice;
 import io.cloudprovisioner.catalog.LivePriceSource;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.provider.ErrorClass;
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.provider.ProviderException;
 import jakarta.inject.Inject;
@@ -45,11 +46,13 @@ public class AzurePrices implements LivePriceSource {
     private static final int ATTEMPTS = 2;
 
     private final AzureSettings settings;
+    private final ProviderAnswers answers;
     private volatile HttpClient http;
 
     @Inject
     public AzurePrices(AzureSettings settings) {
         this.settings = settings;
+        this.answers = new ProviderAnswers(Provider.AZURE, settings.providerAnswers());
     }
 
     @Override
@@ -95,19 +98,17 @@ public class AzurePrices implements LivePriceSource {
                 .replace("+", "%20"));
         Map<String, Meter> onDemand = new HashMap<>();
         Map<String, Meter> spot = new HashMap<>();
-        int max = Math.max(1, settings.retailPricesMaxPages());
-        for (int page = 1; page <= max && next != null; page++) {
-            JsonNode body = get(next);
-            for (JsonNode item : body.path("Items")) {
-                Meter m = Meter.of(item, region);
-                if (m != null) {
-                    (m.spot ? spot : onDemand).merge(m.sku, m, Meter::better);
-                }
-            }
-            String link = body.path("NextPageLink").asText("");
-            next = link.isEmpty() ? null : sameService(base, link);
-            if (page == max && next != null) {
-                LOG.warnf("Azure Retail Prices: %s stopped after %d pages", region, max);
+        URI first = next;
+        List<JsonNode> items = answers.pages("retail prices of " + region, link -> {
+            JsonNode body = get(link == null ? first : sameService(base, link));
+            List<JsonNode> page = new ArrayList<>();
+            body.path("Items").forEach(page::add);
+            return new ProviderAnswers.Page<>(page, body.path("NextPageLink").asText(""));
+        });
+        for (JsonNode item : items) {
+            Meter m = Meter.of(item, region);
+            if (m != null) {
+                (m.spot ? spot : onDemand).merge(m.sku, m, Meter::better);
             }
         }
         List<LivePrice> out = new ArrayList<>();
@@ -119,7 +120,7 @@ public class AzurePrices implements LivePriceSource {
             out.add(new LivePrice(sku, region, od == null ? Double.NaN : od.price, sp == null ? Double.NaN : sp.price,
                     Double.NaN));
         }
-        return out;
+        return answers.prices("retail prices", out);
     }
 
     /** A NextPageLink, accepted only on the configured service's scheme, host and port. */

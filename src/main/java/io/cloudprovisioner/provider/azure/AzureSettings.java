@@ -1,6 +1,8 @@
 package io.cloudprovisioner.provider.azure;
 
 import io.cloudprovisioner.provider.FaultToleranceSettings;
+import io.cloudprovisioner.provider.ProviderAnswerSettings;
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -38,10 +40,6 @@ public interface AzureSettings {
      */
     @WithDefault("https://prices.azure.com/api/retail/prices")
     URI retailPricesUrl();
-
-    /** Upper bound of pages (100 meters each) read per region from the Retail Prices API. */
-    @WithDefault("100")
-    int retailPricesMaxPages();
 
     /** Regions whose live prices are read (empty = every catalog region). */
     Optional<List<String>> retailPricesRegions();
@@ -139,4 +137,11 @@ public interface AzureSettings {
      * {@code cloudprovisioner.fault-tolerance.*}).
      */
     FaultToleranceSettings faultTolerance();
+
+    /**
+     * The limits this provider's answers are held to: page cap of a listing, believable machine-type figures and
+     * prices ({@code cloudprovisioner.azure.provider-answers.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.provider-answers.*}). See {@link ProviderAnswers}.
+     */
+    ProviderAnswerSettings providerAnswers();
 }

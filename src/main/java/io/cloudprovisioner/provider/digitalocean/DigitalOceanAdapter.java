@@ -9,7 +9,10 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.GuardedAdapter;
 import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderException;
+import io.cloudprovisioner.provider.UntrustedAnswerException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
 import io.cloudprovisioner.provider.ProviderGuards;
@@ -31,8 +34,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.IntFunction;
-import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,8 +46,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class DigitalOceanAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(DigitalOceanAdapter.class);
-    /** Upper bound of pages read by one listing (200 items each). */
-    static final int MAX_PAGES = 50;
+    private static final Pattern PAGE_PARAM = Pattern.compile("[?&]page=(\\d{1,9})(?:&|$)");
 
     private final DigitalOceanClients clients;
     private final DigitalOceanSettings settings;
@@ -55,7 +57,8 @@ public class DigitalOceanAdapter extends GuardedAdapter {
     @Inject
     public DigitalOceanAdapter(DigitalOceanClients clients, DigitalOceanSettings settings, NetworkSettings network,
             ProviderGuards guards) {
-        super(guards.of(Provider.DIGITALOCEAN, settings.faultTolerance()));
+        super(guards.of(Provider.DIGITALOCEAN, settings.faultTolerance()),
+                new ProviderAnswers(Provider.DIGITALOCEAN, settings.providerAnswers()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
@@ -79,7 +82,9 @@ public class DigitalOceanAdapter extends GuardedAdapter {
         }
         String requestTag = ManagedLabels.requestTag(request.clientRequestId());
         DigitalOceanApi api = clients.api();
-        Optional<Droplet> existing = listByTag(requestTag).stream().findFirst();
+        Optional<Droplet> existing = answers.labelled("droplets tagged " + requestTag, listByTag(requestTag),
+                d -> Long.toString(d.id()), d -> d.tags() != null && d.tags().contains(requestTag)
+                        && d.tags().contains(ManagedLabels.managedTag()), requestTag).stream().findFirst();
         long id;
         if (existing.isPresent()) {
             id = existing.get().id();
@@ -161,18 +166,33 @@ public class DigitalOceanAdapter extends GuardedAdapter {
 
     @Override
     protected List<DiscoveredType> discoverTypesOnce(String region) {
-        DigitalOceanApi api = clients.api();
-        List<Size> sizes = pages(page -> clients.call("sizes.list", true,
-                () -> api.listSizes(page, settings.pageSize())), p -> new PageOf<>(p.sizes(), p.links()));
-        return sizes.stream().filter(Size::available)
+        return sizes(clients, settings, answers).stream()
                 .filter(s -> region == null || region.isEmpty() || (s.regions() != null && s.regions().contains(region)))
                 .map(DigitalOceanConverter::toType).toList();
     }
 
     private List<Droplet> listByTag(String tag) {
         DigitalOceanApi api = clients.api();
-        return pages(page -> clients.call("droplets.list", true, () -> api.listDroplets(tag, page,
-                settings.pageSize())), p -> new PageOf<>(p.droplets(), p.links()));
+        return answers.pages("droplets", d -> Long.toString(d.id()), next -> {
+            Droplet.Page p = clients.call("droplets.list", true, () -> api.listDroplets(tag, page(next),
+                    settings.pageSize()));
+            return new Page<>(p.droplets(), Pages.next(p.links()));
+        });
+    }
+
+    /**
+     * The available sizes, each once and with believable figures (vCPUs, memory, disk, GPUs, hourly and monthly
+     * price); for discovery and the live prices alike.
+     */
+    static List<Size> sizes(DigitalOceanClients clients, DigitalOceanSettings settings, ProviderAnswers checks) {
+        DigitalOceanApi api = clients.api();
+        List<Size> all = checks.pages("sizes", Size::slug, next -> {
+            Size.Page p = clients.call("sizes.list", true, () -> api.listSizes(page(next), settings.pageSize()));
+            return new Page<>(p.sizes(), Pages.next(p.links()));
+        });
+        return checks.keep("sizes", all.stream().filter(Size::available).toList(), Size::slug,
+                s -> checks.sizeProblem(s.vcpus(), s.memory() / 1024.0, s.disk(),
+                        s.gpuInfo() == null ? 0 : s.gpuInfo().count(), s.priceHourly()));
     }
 
     /** The cloud firewall for the configured ingress, applied to the managed tag; created once, found by name. */
@@ -186,8 +206,11 @@ public class DigitalOceanAdapter extends GuardedAdapter {
             }
             DigitalOceanApi api = clients.api();
             String name = firewallName();
-            List<Firewall> all = pages(page -> clients.call("firewalls.list", true,
-                    () -> api.listFirewalls(page, settings.pageSize())), p -> new PageOf<>(p.firewalls(), p.links()));
+            List<Firewall> all = answers.pages("firewalls", Firewall::id, next -> {
+                Firewall.Page p = clients.call("firewalls.list", true, () -> api.listFirewalls(page(next),
+                        settings.pageSize()));
+                return new Page<>(p.firewalls(), Pages.next(p.links()));
+            });
             Optional<Firewall> found = all.stream().filter(f -> name.equals(f.name())).findFirst();
             if (found.isPresent()) {
                 firewallId = found.get().id();
@@ -238,8 +261,10 @@ public class DigitalOceanAdapter extends GuardedAdapter {
             return registeredKeyId;
         }
         DigitalOceanApi api = clients.api();
-        List<SshKey> all = pages(page -> clients.call("keys.list", true,
-                () -> api.listSshKeys(page, settings.pageSize())), p -> new PageOf<>(p.sshKeys(), p.links()));
+        List<SshKey> all = answers.pages("ssh keys", k -> k.id() == null ? null : k.id().toString(), next -> {
+            SshKey.Page p = clients.call("keys.list", true, () -> api.listSshKeys(page(next), settings.pageSize()));
+            return new Page<>(p.sshKeys(), Pages.next(p.links()));
+        });
         Optional<SshKey> found = all.stream().filter(k -> settings.sshKeyName().equals(k.name())
                 || publicKey.equals(k.publicKey() == null ? null : k.publicKey().strip())).findFirst();
         SshKey key = found.orElseGet(() -> clients.call("keys.create", false,
@@ -268,21 +293,19 @@ public class DigitalOceanAdapter extends GuardedAdapter {
         }
     }
 
-    private record PageOf<T>(List<T> items, Pages.Links links) {
-    }
-
-    private static <P, T> List<T> pages(IntFunction<P> fetch, Function<P, PageOf<T>> view) {
-        List<T> out = new ArrayList<>();
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            PageOf<T> p = view.apply(fetch.apply(page));
-            if (p.items() != null) {
-                out.addAll(p.items());
-            }
-            if (!Pages.hasNext(p.links()) || p.items() == null || p.items().isEmpty()) {
-                return out;
-            }
+    /**
+     * The page number a {@code links.pages.next} URL names (the first page for null). DigitalOcean pages by number;
+     * the next link is the cursor, so a link that names a page again is a repeated cursor.
+     */
+    static int page(String next) {
+        if (next == null) {
+            return 1;
         }
-        LOG.warnf("DigitalOcean listing stopped after %d pages", MAX_PAGES);
-        return out;
+        Matcher m = PAGE_PARAM.matcher(next);
+        if (!m.find()) {
+            throw new UntrustedAnswerException(Provider.DIGITALOCEAN, "bad_next_link",
+                    "a listing's links.pages.next names no page number");
+        }
+        return Integer.parseInt(m.group(1));
     }
 }

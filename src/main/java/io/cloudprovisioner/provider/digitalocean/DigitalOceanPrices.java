@@ -1,40 +1,41 @@
 package io.cloudprovisioner.provider.digitalocean;
 
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
 import io.cloudprovisioner.provider.ProviderGuards;
 import io.cloudprovisioner.catalog.LivePrice;
 import io.cloudprovisioner.catalog.LivePriceSource;
 import io.cloudprovisioner.domain.Provider;
-import io.cloudprovisioner.provider.digitalocean.dto.Pages;
 import io.cloudprovisioner.provider.digitalocean.dto.Size;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.jboss.logging.Logger;
 
 /**
  * Live DigitalOcean prices from GET /v2/sizes ([sizes_list]): each available size's price_hourly (and price_monthly)
  * in every region it lists. DigitalOcean prices a size the same in all regions. Read with the configured token
- * through {@link DigitalOceanClients} (rate limits and retries as every other call), bounded pagination.
+ * through {@link DigitalOceanClients} (rate limits and retries as every other call), sizes read and checked as
+ * discovery reads them ({@link io.cloudprovisioner.provider.ProviderAnswers}).
  */
 @Singleton
 public class DigitalOceanPrices implements LivePriceSource {
-    private static final Logger LOG = Logger.getLogger(DigitalOceanPrices.class);
     public static final String ID = "digitalocean-sizes-live";
 
     private final DigitalOceanClients clients;
     private final DigitalOceanSettings settings;
 
     private final ProviderGuard guard;
+    private final ProviderAnswers answers;
 
     @Inject
     public DigitalOceanPrices(DigitalOceanClients clients, DigitalOceanSettings settings, ProviderGuards guards) {
         this.clients = clients;
         this.settings = settings;
         this.guard = guards.of(Provider.DIGITALOCEAN, settings.faultTolerance());
+        this.answers = new ProviderAnswers(Provider.DIGITALOCEAN, settings.providerAnswers());
     }
 
     @Override
@@ -65,31 +66,19 @@ public class DigitalOceanPrices implements LivePriceSource {
     }
 
     private List<LivePrice> fetchOnce(Set<String> regions) {
-        DigitalOceanApi api = clients.api();
         List<LivePrice> out = new ArrayList<>();
-        for (int page = 1; page <= DigitalOceanAdapter.MAX_PAGES; page++) {
-            final int p = page;
-            Size.Page sizes = clients.call("sizes.list", true, () -> api.listSizes(p, settings.pageSize()));
-            if (sizes.sizes() == null || sizes.sizes().isEmpty()) {
-                return out;
+        for (Size s : DigitalOceanAdapter.sizes(clients, settings, answers)) {
+            if (!(s.priceHourly() > 0) || s.regions() == null) {
+                continue;
             }
-            for (Size s : sizes.sizes()) {
-                if (!s.available() || !(s.priceHourly() > 0) || s.regions() == null || s.slug() == null) {
-                    continue;
+            double monthly = s.priceMonthly() > 0 ? s.priceMonthly() : Double.NaN;
+            for (String r : s.regions()) {
+                if (regions.contains(r)) {
+                    out.add(LivePrice.onDemand(s.slug(), r, s.priceHourly(), monthly));
                 }
-                double monthly = s.priceMonthly() > 0 ? s.priceMonthly() : Double.NaN;
-                for (String r : s.regions()) {
-                    if (regions.contains(r)) {
-                        out.add(LivePrice.onDemand(s.slug(), r, s.priceHourly(), monthly));
-                    }
-                }
-            }
-            if (!Pages.hasNext(sizes.links())) {
-                return out;
             }
         }
-        LOG.warnf("DigitalOcean sizes listing stopped after %d pages", DigitalOceanAdapter.MAX_PAGES);
-        return out;
+        return answers.prices("prices", out);
     }
 
     static String stripSlash(String s) {

@@ -1,6 +1,8 @@
 package io.cloudprovisioner.provider.digitalocean;
 
 import io.cloudprovisioner.provider.FaultToleranceSettings;
+import io.cloudprovisioner.provider.ProviderAnswerSettings;
+import io.cloudprovisioner.provider.ProviderAnswers;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -78,4 +80,11 @@ public interface DigitalOceanSettings {
      * {@code cloudprovisioner.fault-tolerance.*}).
      */
     FaultToleranceSettings faultTolerance();
+
+    /**
+     * The limits this provider's answers are held to: page cap of a listing, believable machine-type figures and
+     * prices ({@code cloudprovisioner.digitalocean.provider-answers.*}; each key defaults to the same key under
+     * {@code cloudprovisioner.provider-answers.*}). See {@link ProviderAnswers}.
+     */
+    ProviderAnswerSettings providerAnswers();
 }

@@ -14,7 +14,9 @@ import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.InsertFirewallRequest;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
-import com.google.cloud.compute.v1.InstancesScopedList;
+import com.google.cloud.compute.v1.InstanceAggregatedList;
+import com.google.cloud.compute.v1.ListMachineTypesRequest;
+import com.google.cloud.compute.v1.MachineTypeList;
 import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.MachineType;
 import com.google.cloud.compute.v1.Metadata;
@@ -30,6 +32,8 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.GuardedAdapter;
 import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -69,7 +73,8 @@ public class GcpAdapter extends GuardedAdapter {
 
     @Inject
     public GcpAdapter(GcpSettings settings, GcpClients clients, NetworkSettings network, ProviderGuards guards) {
-        super(guards.of(Provider.GCP, settings.faultTolerance()));
+        super(guards.of(Provider.GCP, settings.faultTolerance()),
+                new ProviderAnswers(Provider.GCP, settings.providerAnswers()));
         this.settings = settings;
         this.clients = clients;
         this.network = network;
@@ -93,6 +98,7 @@ public class GcpAdapter extends GuardedAdapter {
         Optional<Instance> existing = findByName(c, request.region(), name);
         if (existing.isPresent()) {
             String zone = GcpConverter.lastSegment(existing.get().getZone());
+            refuseForeign(existing.get().getLabelsMap(), request.clientRequestId(), zone, name);
             LOG.infof("gcp: %s already exists in %s (same client request id)", name, zone);
             return waitRunning(c, zone, name, deadline);
         }
@@ -128,7 +134,8 @@ public class GcpAdapter extends GuardedAdapter {
             op = c.instances().insertCallable().call(insert);
         } catch (ApiException e) {
             if (e.getStatusCode().getCode() == StatusCode.Code.ALREADY_EXISTS) {
-                // Created by an earlier attempt of this very request (same name): adopt it.
+                // Created by an earlier attempt of this very request (same name): adopt it, if it carries its label.
+                refuseForeign(get(c, zone, name).labels(), request.clientRequestId(), zone, name);
                 return waitRunning(c, zone, name, deadline);
             }
             throw GcpErrors.classify(e, "instances.insert", zone);
@@ -225,20 +232,42 @@ public class GcpAdapter extends GuardedAdapter {
     }
 
     private Optional<Instance> findByName(GcpClients.Clients c, String region, String name) {
+        return aggregatedList(c, "name = \"" + name + "\"", "instances named " + name, "").stream()
+                .filter(i -> name.equals(i.getName()) && inRegion(GcpConverter.lastSegment(i.getZone()), region))
+                .findFirst();
+    }
+
+    /**
+     * instances.aggregatedList, one page per call through {@link ProviderAnswers#pages} (page cap, repeated page
+     * tokens end it), each instance once (by zone and name).
+     */
+    private List<Instance> aggregatedList(GcpClients.Clients c, String filter, String what, String where) {
+        AggregatedListInstancesRequest first = AggregatedListInstancesRequest.newBuilder().setProject(c.project())
+                .setFilter(filter).setReturnPartialSuccess(true).build();
         try {
-            for (Map.Entry<String, InstancesScopedList> e : c.instances().aggregatedList(
-                    AggregatedListInstancesRequest.newBuilder().setProject(c.project())
-                            .setFilter("name = \"" + name + "\"").setReturnPartialSuccess(true).build())
-                    .iterateAll()) {
-                for (Instance i : e.getValue().getInstancesList()) {
-                    if (name.equals(i.getName()) && inRegion(GcpConverter.lastSegment(i.getZone()), region)) {
-                        return Optional.of(i);
-                    }
-                }
-            }
-            return Optional.empty();
+            return answers.pages(what, i -> GcpConverter.id(GcpConverter.lastSegment(i.getZone()), i.getName()),
+                    token -> {
+                        InstanceAggregatedList page = c.instances().aggregatedListCallable().call(token == null
+                                ? first : first.toBuilder().setPageToken(token).build());
+                        List<Instance> items = new ArrayList<>();
+                        page.getItemsMap().values().forEach(scoped -> items.addAll(scoped.getInstancesList()));
+                        return new Page<>(items, page.getNextPageToken());
+                    });
         } catch (RuntimeException e) {
-            throw GcpErrors.classify(e, "instances.aggregatedList", "");
+            throw GcpErrors.classify(e, "instances.aggregatedList", where);
+        }
+    }
+
+    /** An instance found by the request's name is adopted only when it carries the request's labels. */
+    private static void refuseForeign(Map<String, String> labels, String clientRequestId, String zone, String name) {
+        if (!ManagedLabels.isOfRequest(labels, clientRequestId)) {
+            LOG.warnf("gcp: instance %s in %s has the name of request %s but not its labels; not adopted", name, zone,
+                    clientRequestId);
+            throw new ProviderException(Provider.GCP, ErrorClass.INVALID_REQUEST, ErrorScope.REQUEST, "name_taken",
+                    "instance " + name + " in " + zone + " exists but does not carry the labels "
+                            + ManagedLabels.MANAGED_BY + "=" + ManagedLabels.MANAGED_BY_VALUE + " and "
+                            + ManagedLabels.REQUEST_ID + "=" + clientRequestId.toLowerCase(java.util.Locale.ROOT)
+                            + "; it is not this request's and is not adopted (use another client_request_id)");
         }
     }
 
@@ -417,21 +446,12 @@ public class GcpAdapter extends GuardedAdapter {
     protected List<io.cloudprovisioner.domain.Instance> listManagedOnce(String region) {
         GcpClients.Clients c = clients.get();
         List<io.cloudprovisioner.domain.Instance> out = new ArrayList<>();
-        try {
-            for (Map.Entry<String, InstancesScopedList> e : c.instances().aggregatedList(
-                    AggregatedListInstancesRequest.newBuilder().setProject(c.project())
-                            .setFilter("labels." + ManagedLabels.MANAGED_BY + " = \"" + ManagedLabels.MANAGED_BY_VALUE
-                                    + "\"")
-                            .setReturnPartialSuccess(true).build()).iterateAll()) {
-                for (Instance i : e.getValue().getInstancesList()) {
-                    io.cloudprovisioner.domain.Instance d = GcpConverter.toDomain(i);
-                    if (ManagedLabels.isManaged(d.labels()) && inRegion(d.zone(), region)) {
-                        out.add(d);
-                    }
-                }
+        for (Instance i : aggregatedList(c, "labels." + ManagedLabels.MANAGED_BY + " = \""
+                + ManagedLabels.MANAGED_BY_VALUE + "\"", "managed instances", region)) {
+            io.cloudprovisioner.domain.Instance d = GcpConverter.toDomain(i);
+            if (inRegion(d.zone(), region)) {
+                out.add(d);
             }
-        } catch (RuntimeException e) {
-            throw GcpErrors.classify(e, "instances.aggregatedList", region);
         }
         return out;
     }
@@ -442,7 +462,13 @@ public class GcpAdapter extends GuardedAdapter {
         Map<String, DiscoveredType> types = new LinkedHashMap<>();
         for (String zone : zonesFor(region)) {
             try {
-                for (MachineType m : c.machineTypes().list(c.project(), zone).iterateAll()) {
+                ListMachineTypesRequest first = ListMachineTypesRequest.newBuilder().setProject(c.project())
+                        .setZone(zone).build();
+                for (MachineType m : answers.pages("machine types in " + zone, MachineType::getName, token -> {
+                    MachineTypeList page = c.machineTypes().listCallable().call(token == null ? first
+                            : first.toBuilder().setPageToken(token).build());
+                    return new Page<>(page.getItemsList(), page.getNextPageToken());
+                })) {
                     int gpus = m.getAcceleratorsList().stream().mapToInt(Accelerators::getGuestAcceleratorCount).sum();
                     types.putIfAbsent(m.getName(), new DiscoveredType(m.getName(), m.getGuestCpus(),
                             m.getMemoryMb() / 1024.0, gpus, Double.NaN));

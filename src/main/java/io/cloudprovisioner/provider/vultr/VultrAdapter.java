@@ -9,6 +9,8 @@ import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.NetworkSettings;
 import io.cloudprovisioner.provider.GuardedAdapter;
 import io.cloudprovisioner.provider.ProviderAdapter.DiscoveredType;
+import io.cloudprovisioner.provider.ProviderAnswers;
+import io.cloudprovisioner.provider.ProviderAnswers.Page;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderGuard;
 import io.cloudprovisioner.provider.ProviderGuard.Call;
@@ -31,7 +33,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,8 +43,6 @@ import org.jboss.logging.Logger;
 @Singleton
 public class VultrAdapter extends GuardedAdapter {
     private static final Logger LOG = Logger.getLogger(VultrAdapter.class);
-    /** Upper bound of pages read by one listing. */
-    static final int MAX_PAGES = 50;
 
     private final VultrClients clients;
     private final VultrSettings settings;
@@ -53,7 +52,8 @@ public class VultrAdapter extends GuardedAdapter {
 
     @Inject
     public VultrAdapter(VultrClients clients, VultrSettings settings, NetworkSettings network, ProviderGuards guards) {
-        super(guards.of(Provider.VULTR, settings.faultTolerance()));
+        super(guards.of(Provider.VULTR, settings.faultTolerance()),
+                new ProviderAnswers(Provider.VULTR, settings.providerAnswers()));
         this.clients = clients;
         this.settings = settings;
         this.network = network;
@@ -83,8 +83,10 @@ public class VultrAdapter extends GuardedAdapter {
         }
         String requestTag = ManagedLabels.requestTag(request.clientRequestId());
         VultrApi api = clients.api();
-        Optional<io.cloudprovisioner.provider.vultr.dto.Instance> existing = listByTag(requestTag).stream()
-                .findFirst();
+        Optional<io.cloudprovisioner.provider.vultr.dto.Instance> existing = answers.labelled("instances tagged "
+                + requestTag, listByTag(requestTag), io.cloudprovisioner.provider.vultr.dto.Instance::id,
+                i -> i.tags() != null && i.tags().contains(requestTag) && i.tags().contains(ManagedLabels.managedTag()),
+                requestTag).stream().findFirst();
         String id;
         if (existing.isPresent()) {
             id = existing.get().id();
@@ -155,10 +157,7 @@ public class VultrAdapter extends GuardedAdapter {
 
     @Override
     protected List<DiscoveredType> discoverTypesOnce(String region) {
-        VultrApi api = clients.api();
-        List<Plan> plans = pages(cursor -> clients.call("plans.list", true,
-                () -> api.listPlans(settings.pageSize(), cursor)), p -> new PageOf<>(p.plans(), p.meta()));
-        return plans.stream()
+        return plans(clients, settings, answers).stream()
                 .filter(p -> region == null || region.isEmpty()
                         || (p.locations() != null && p.locations().contains(region)))
                 .map(VultrConverter::toType).toList();
@@ -166,8 +165,24 @@ public class VultrAdapter extends GuardedAdapter {
 
     private List<io.cloudprovisioner.provider.vultr.dto.Instance> listByTag(String tag) {
         VultrApi api = clients.api();
-        return pages(cursor -> clients.call("instances.list", true, () -> api.listInstances(tag, settings.pageSize(),
-                cursor)), p -> new PageOf<>(p.instances(), p.meta()));
+        return answers.pages("instances", io.cloudprovisioner.provider.vultr.dto.Instance::id, cursor -> {
+            var p = clients.call("instances.list", true, () -> api.listInstances(tag, settings.pageSize(), cursor));
+            return new Page<>(p.instances(), Meta.next(p.meta()));
+        });
+    }
+
+    /**
+     * The plans, each once and with believable figures (vCPUs, memory, disk, monthly price); for discovery and the
+     * live prices alike.
+     */
+    static List<Plan> plans(VultrClients clients, VultrSettings settings, ProviderAnswers checks) {
+        VultrApi api = clients.api();
+        List<Plan> all = checks.pages("plans", Plan::id, cursor -> {
+            Plan.Page p = clients.call("plans.list", true, () -> api.listPlans(settings.pageSize(), cursor));
+            return new Page<>(p.plans(), Meta.next(p.meta()));
+        });
+        return checks.keep("plans", all, Plan::id, p -> checks.sizeProblem(p.vcpuCount(), p.ram() / 1024.0,
+                p.disk(), 0, p.monthlyCost() / VultrConverter.HOURS_PER_MONTH));
     }
 
     /** The firewall group for the configured ingress; created with its rules once, found by description. */
@@ -184,9 +199,11 @@ public class VultrAdapter extends GuardedAdapter {
             }
             VultrApi api = clients.api();
             String name = firewallName();
-            List<FirewallGroup> all = pages(cursor -> clients.call("firewalls.list", true,
-                    () -> api.listFirewallGroups(settings.pageSize(), cursor)),
-                    p -> new PageOf<>(p.firewallGroups(), p.meta()));
+            List<FirewallGroup> all = answers.pages("firewall groups", FirewallGroup::id, cursor -> {
+                FirewallGroup.Page p = clients.call("firewalls.list", true,
+                        () -> api.listFirewallGroups(settings.pageSize(), cursor));
+                return new Page<>(p.firewallGroups(), Meta.next(p.meta()));
+            });
             Optional<FirewallGroup> found = all.stream().filter(f -> name.equals(f.description())).findFirst();
             if (found.isPresent()) {
                 firewallGroupId = found.get().id();
@@ -236,8 +253,10 @@ public class VultrAdapter extends GuardedAdapter {
             return registeredKeyId;
         }
         VultrApi api = clients.api();
-        List<SshKey> all = pages(cursor -> clients.call("sshKeys.list", true,
-                () -> api.listSshKeys(settings.pageSize(), cursor)), p -> new PageOf<>(p.sshKeys(), p.meta()));
+        List<SshKey> all = answers.pages("ssh keys", SshKey::id, cursor -> {
+            SshKey.Page p = clients.call("sshKeys.list", true, () -> api.listSshKeys(settings.pageSize(), cursor));
+            return new Page<>(p.sshKeys(), Meta.next(p.meta()));
+        });
         Optional<SshKey> found = all.stream().filter(k -> settings.sshKeyName().equals(k.name())
                 || publicKey.equals(k.sshKey() == null ? null : k.sshKey().strip())).findFirst();
         SshKey key = found.orElseGet(() -> clients.call("sshKeys.create", false,
@@ -251,25 +270,5 @@ public class VultrAdapter extends GuardedAdapter {
         String s = (settings.namePrefix() + "-" + requestId).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
                 .replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
         return s.isEmpty() ? "cp" : s.substring(0, Math.min(s.length(), 63));
-    }
-
-    private record PageOf<T>(List<T> items, Meta meta) {
-    }
-
-    private static <P, T> List<T> pages(Function<String, P> fetch, Function<P, PageOf<T>> view) {
-        List<T> out = new ArrayList<>();
-        String cursor = null;
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            PageOf<T> p = view.apply(fetch.apply(cursor));
-            if (p.items() != null) {
-                out.addAll(p.items());
-            }
-            cursor = Meta.next(p.meta());
-            if (cursor == null || p.items() == null || p.items().isEmpty()) {
-                return out;
-            }
-        }
-        LOG.warnf("Vultr listing stopped after %d pages", MAX_PAGES);
-        return out;
     }
 }

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.FaultPlan;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.StandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -346,7 +347,11 @@ public final class AzureStandIn implements StandIn {
                 headers.put(h, req.getHeader(h));
             }
         }
-        violations.addAll(validator.validate(method, path, params, headers, body));
+        // A nextLink is the server's own opaque URL: its $skiptoken (which the stand-in's hostile listings hand out,
+        // as ARM does) is not a parameter the published operation declares.
+        Map<String, String> declared = new LinkedHashMap<>(params);
+        declared.remove("$skiptoken");
+        violations.addAll(validator.validate(method, path, declared, headers, body));
 
         Optional<Fault> fault = faults.next(op);
         if (fault.isPresent()) {
@@ -416,6 +421,38 @@ public final class AzureStandIn implements StandIn {
         return method + " " + path;
     }
 
+    /**
+     * A listing's answer in the hostile modes set for it: a nextLink (the same list with a {@code $skiptoken}) that
+     * repeats, never ends or answers 404 on the next page, and a foreign entry (another subscription's VM, tagged
+     * managed) on the first page. Without a mode the answer is {@code page} as it is.
+     */
+    private Answer hostileList(String op, String path, Map<String, String> params, ObjectNode page) {
+        String token = params.get("$skiptoken");
+        ArrayNode value = (ArrayNode) page.get("value");
+        if (token != null) {
+            if (faults.isHostile(op, Hostile.BROKEN_NEXT_LINK)) {
+                return armError(404, "NotFound", "The continuation token is no longer valid.");
+            }
+            value.removeAll();
+        } else if (faults.isHostile(op, Hostile.FOREIGN_ID) && value.size() > 0) {
+            ObjectNode foreign = value.get(0).deepCopy();
+            String id = foreign.path("id").asText().replace(SUBSCRIPTION, "99999999-0000-0000-0000-00000000ffff")
+                    .replaceAll("/[^/]+$", "/cp-foreign-vm");
+            foreign.put("id", id).put("name", "cp-foreign-vm");
+            value.add(foreign);
+        }
+        int n = token == null ? 0 : Integer.parseInt(token);
+        String next = faults.isHostile(op, Hostile.REPEAT_CURSOR) ? "1"
+                : faults.isHostile(op, Hostile.ENDLESS_PAGES) ? Integer.toString(n + 1)
+                : faults.isHostile(op, Hostile.BROKEN_NEXT_LINK) && token == null ? "1" : null;
+        if (next != null) {
+            page.put("nextLink", baseUrl() + path + "?api-version=" + params.get("api-version")
+                    + (params.containsKey("statusOnly") ? "&statusOnly=" + params.get("statusOnly") : "")
+                    + "&$skiptoken=" + next);
+        }
+        return Answer.json(200, page);
+    }
+
     private static String verb(String method) {
         return switch (method) {
             case "PUT" -> "createOrUpdate";
@@ -445,7 +482,13 @@ public final class AzureStandIn implements StandIn {
             return operation(m.group(5), m.group(4).equalsIgnoreCase("operationresults"));
         }
         if ((m = VM_SIZES.matcher(path)).matches()) {
-            return Answer.json(200, vmSizes());
+            ObjectNode sizes = vmSizes();
+            if (faults.isHostile(op, Hostile.GARBAGE_NUMBERS)) {
+                ((ArrayNode) sizes.get("value")).insert(0, JSON.createObjectNode().put("name", "Standard_Garbage_v1")
+                        .put("numberOfCores", -2).put("memoryInMB", 0).put("maxDataDiskCount", 2)
+                        .put("osDiskSizeInMB", 1047552).put("resourceDiskSizeInMB", 0));
+            }
+            return hostileList(op, path, params, sizes);
         }
         if ((m = LIST_ALL_VMS.matcher(path)).matches() || (m = LIST_RG_VMS.matcher(path)).matches()) {
             String rg = m.groupCount() >= 2 ? m.group(2) : null;
@@ -457,9 +500,12 @@ public final class AzureStandIn implements StandIn {
                 if (e.getKey().startsWith("virtualmachines/")
                         && (rg == null || e.getKey().startsWith(key("virtualMachines", rg, "")))) {
                     value.add(vmView(e.getKey(), e.getValue(), status));
+                    if (faults.isHostile(op, Hostile.DUPLICATES)) {
+                        value.add(vmView(e.getKey(), e.getValue(), status));
+                    }
                 }
             }
-            return Answer.json(200, out);
+            return hostileList(op, path, params, out);
         }
         if ((m = RESOURCE.matcher(path)).matches()) {
             String sub = m.group(1);

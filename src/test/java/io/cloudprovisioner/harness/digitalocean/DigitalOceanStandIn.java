@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.FaultPlan;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.StandIn;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -322,14 +323,15 @@ public final class DigitalOceanStandIn implements StandIn {
                 case "droplets.list" -> {
                     String tag = first(query, "tag_name");
                     List<JsonNode> items = new ArrayList<>();
+                    boolean foreign = faults.isHostile(op, Hostile.FOREIGN_UNDER_FILTER);
                     for (DropletState d : droplets.values()) {
-                        if (tag == null || d.tags.contains(tag)) {
+                        if (tag == null || d.tags.contains(tag) || foreign) {
                             items.add(droplet(d));
                         }
                     }
-                    yield page("droplets", "/v2/droplets", items, query);
+                    yield page(op, "droplets", "/v2/droplets", items, query);
                 }
-                case "firewalls.list" -> page("firewalls", "/v2/firewalls", new ArrayList<>(firewalls), query);
+                case "firewalls.list" -> page(op, "firewalls", "/v2/firewalls", new ArrayList<>(firewalls), query);
                 case "firewalls.create" -> {
                     ObjectNode f = (ObjectNode) JSON.readTree(body);
                     f.put("id", UUID.randomUUID().toString());
@@ -344,8 +346,16 @@ public final class DigitalOceanStandIn implements StandIn {
                     o.set("firewall", f);
                     yield ok(202, o);
                 }
-                case "sizes.list" -> page("sizes", "/v2/sizes", sizes(), query);
-                case "keys.list" -> page("ssh_keys", "/v2/account/keys", new ArrayList<>(keys), query);
+                case "sizes.list" -> {
+                    List<ObjectNode> all = sizes();
+                    if (faults.isHostile(op, Hostile.GARBAGE_NUMBERS)) {
+                        all.add(0, size("s-garbage-cpu", 1024, -4, 25, 6.0, 0.009, true, List.of("nyc3"), 0));
+                        all.add(1, size("s-garbage-mem", 0, 2, 25, 6.0, 0.009, true, List.of("nyc3"), 0));
+                        all.add(2, size("s-garbage-price", 2048, 2, 25, -6.0, -0.009, true, List.of("nyc3"), 0));
+                    }
+                    yield page(op, "sizes", "/v2/sizes", all, query);
+                }
+                case "keys.list" -> page(op, "ssh_keys", "/v2/account/keys", new ArrayList<>(keys), query);
                 case "keys.create" -> {
                     JsonNode in = JSON.readTree(body);
                     ObjectNode k = JSON.createObjectNode();
@@ -491,8 +501,14 @@ public final class DigitalOceanStandIn implements StandIn {
         return s;
     }
 
-    private ResponseDefinitionBuilder page(String key, String path, List<? extends JsonNode> all,
+    private ResponseDefinitionBuilder page(String op, String key, String path, List<? extends JsonNode> listed,
             Map<String, List<String>> query) {
+        List<JsonNode> all = new ArrayList<>(listed);
+        if (faults.isHostile(op, Hostile.DUPLICATES)) {
+            for (JsonNode n : listed) {
+                all.add(all.indexOf(n) + 1, n.deepCopy());
+            }
+        }
         int perPage = intParam(query, "per_page", 20);
         int page = intParam(query, "page", 1);
         int from = Math.min(all.size(), (page - 1) * perPage);
@@ -507,7 +523,11 @@ public final class DigitalOceanStandIn implements StandIn {
             pages.put("first", base + 1);
             pages.put("prev", base + (page - 1));
         }
-        if (page < last) {
+        if (faults.isHostile(op, Hostile.REPEAT_CURSOR)) {
+            pages.put("next", base + 2);
+        } else if (faults.isHostile(op, Hostile.ENDLESS_PAGES)) {
+            pages.put("next", base + (page + 1));
+        } else if (page < last) {
             pages.put("next", base + (page + 1));
             pages.put("last", base + last);
         }

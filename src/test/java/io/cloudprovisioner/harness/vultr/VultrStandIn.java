@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.FaultPlan;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.StandIn;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -242,14 +243,15 @@ public final class VultrStandIn implements StandIn {
                 case "instances.list" -> {
                     String tag = first(query, "tag");
                     List<JsonNode> items = new ArrayList<>();
+                    boolean foreign = faults.isHostile(op, Hostile.FOREIGN_UNDER_FILTER);
                     for (State s : instances.values()) {
-                        if (tag == null || texts(s.create.path("tags")).contains(tag)) {
+                        if (tag == null || texts(s.create.path("tags")).contains(tag) || foreign) {
                             items.add(instance(s));
                         }
                     }
-                    yield page("instances", items, query);
+                    yield page(op, "instances", items, query);
                 }
-                case "firewalls.list" -> page("firewall_groups", new ArrayList<>(groups.values()), query);
+                case "firewalls.list" -> page(op, "firewall_groups", new ArrayList<>(groups.values()), query);
                 case "firewalls.create" -> {
                     ObjectNode g = JSON.createObjectNode();
                     String id = UUID.randomUUID().toString();
@@ -284,8 +286,16 @@ public final class VultrStandIn implements StandIn {
                     o.set("firewall_rule", rule);
                     yield ok(201, o);
                 }
-                case "plans.list" -> page("plans", plans(), query);
-                case "sshKeys.list" -> page("ssh_keys", new ArrayList<>(keys), query);
+                case "plans.list" -> {
+                    List<JsonNode> all = plans();
+                    if (faults.isHostile(op, Hostile.GARBAGE_NUMBERS)) {
+                        all.add(0, plan("vc2-garbage-cpu", -1, 1024, 25, 1024, 5, "vc2", List.of("ewr")));
+                        all.add(1, plan("vc2-garbage-mem", 1, 0, 25, 1024, 5, "vc2", List.of("ewr")));
+                        all.add(2, plan("vc2-garbage-price", 1, 1024, 25, 1024, -5, "vc2", List.of("ewr")));
+                    }
+                    yield page(op, "plans", all, query);
+                }
+                case "sshKeys.list" -> page(op, "ssh_keys", new ArrayList<>(keys), query);
                 case "sshKeys.create" -> {
                     JsonNode in = JSON.readTree(body);
                     ObjectNode k = JSON.createObjectNode();
@@ -418,7 +428,15 @@ public final class VultrStandIn implements StandIn {
     }
 
     /** Cursor pagination: the cursor is the base64 of the next offset. */
-    private ResponseDefinitionBuilder page(String key, List<? extends JsonNode> all, Map<String, List<String>> q) {
+    private ResponseDefinitionBuilder page(String op, String key, List<? extends JsonNode> listed,
+            Map<String, List<String>> q) {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode n : listed) {
+            all.add(n);
+            if (faults.isHostile(op, Hostile.DUPLICATES)) {
+                all.add(n.deepCopy());
+            }
+        }
         int perPage = 100;
         try {
             perPage = Math.max(1, Integer.parseInt(Optional.ofNullable(first(q, "per_page")).orElse("100")));
@@ -430,6 +448,7 @@ public final class VultrStandIn implements StandIn {
         if (cursor != null && !cursor.isEmpty()) {
             from = Integer.parseInt(new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8));
         }
+        int offset = from;
         from = Math.min(from, all.size());
         int to = Math.min(all.size(), from + perPage);
         ObjectNode o = JSON.createObjectNode();
@@ -438,8 +457,15 @@ public final class VultrStandIn implements StandIn {
         ObjectNode meta = o.putObject("meta");
         meta.put("total", all.size());
         ObjectNode links = meta.putObject("links");
-        links.put("next", to < all.size() ? Base64.getEncoder().encodeToString(Integer.toString(to)
-                .getBytes(StandardCharsets.UTF_8)) : "");
+        if (faults.isHostile(op, Hostile.REPEAT_CURSOR)) {
+            links.put("next", Base64.getEncoder().encodeToString("2".getBytes(StandardCharsets.UTF_8)));
+        } else if (faults.isHostile(op, Hostile.ENDLESS_PAGES)) {
+            links.put("next", Base64.getEncoder().encodeToString(Integer.toString(offset + perPage)
+                    .getBytes(StandardCharsets.UTF_8)));
+        } else {
+            links.put("next", to < all.size() ? Base64.getEncoder().encodeToString(Integer.toString(to)
+                    .getBytes(StandardCharsets.UTF_8)) : "");
+        }
         links.put("prev", from > 0 ? Base64.getEncoder().encodeToString(Integer.toString(Math.max(0, from - perPage))
                 .getBytes(StandardCharsets.UTF_8)) : "");
         return ok(200, o);

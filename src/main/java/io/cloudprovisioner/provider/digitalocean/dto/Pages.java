@@ -26,6 +26,11 @@ public final class Pages {
     public record Meta(int total) {
     }
 
+    /** The {@code next} link of a page with these links, or null on the last page. */
+    public static String next(Links links) {
+        return hasNext(links) ? links.pages().next() : null;
+    }
+
     /** Whether a page with these links has a successor. */
     public static boolean hasNext(Links links) {
         return links != null && links.pages() != null && links.pages().next() != null
