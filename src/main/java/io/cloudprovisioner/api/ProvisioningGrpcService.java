@@ -11,7 +11,7 @@ import io.cloudprovisioner.api.v1.ProvisionAttempt;
 import io.cloudprovisioner.api.v1.ProvisionInstanceRequest;
 import io.cloudprovisioner.api.v1.ProvisionInstanceResponse;
 import io.cloudprovisioner.api.v1.ProvisionedInstance;
-import io.cloudprovisioner.api.v1.ProvisioningService;
+import io.cloudprovisioner.api.v1.MutinyProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
 import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.api.v1.LedgerState;
@@ -74,7 +74,13 @@ import java.util.regex.Pattern;
  * Provider errors arrive classified and leave as canonical gRPC codes with ErrorInfo and RetryInfo.
  */
 @GrpcService
-public class ProvisioningGrpcService implements ProvisioningService {
+public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.ProvisioningServiceImplBase {
+
+    /** Requests are decoded by {@link RequestDecoding} (malformed ones answered INVALID_ARGUMENT). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.guard(super.bindService());
+    }
     static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
