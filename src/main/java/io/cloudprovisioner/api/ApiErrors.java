@@ -225,7 +225,8 @@ public final class ApiErrors {
         return cut(s, MAX_TEXT);
     }
 
-    private static String cut(String s, int max) {
+    /** At most {@code max} characters, never splitting a surrogate pair, with "..." when cut. */
+    static String cut(String s, int max) {
         if (s.length() <= max) {
             return s;
         }

@@ -494,7 +494,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
         }
         new java.util.TreeMap<>(labels).forEach((k, val) -> {
             if (!LABEL_KEY.matcher(k).matches()) {
-                v.add(field + "[" + k.substring(0, Math.min(k.length(), 64)) + "]",
+                v.add(field + "[" + ApiErrors.cut(k, 64) + "]",
                         "keys: lower-case letter first, then lower-case letters, digits, '_', '-', at most 63");
             } else if (k.equals(ManagedLabels.MANAGED_BY) || k.equals(ManagedLabels.REQUEST_ID)) {
                 v.add(field + "[" + k + "]", "reserved for this service's own labels");

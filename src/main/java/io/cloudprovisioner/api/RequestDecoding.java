@@ -101,7 +101,7 @@ public final class RequestDecoding {
 
     private static String bounded(String s) {
         String one = s.replaceAll("\\s+", " ").trim();
-        return one.length() <= MAX_REASON ? one : one.substring(0, MAX_REASON - 3) + "...";
+        return ApiErrors.cut(one, MAX_REASON);
     }
 
     private static Object withErrorTypes(String serviceName, Object schema) {
@@ -246,7 +246,8 @@ public final class RequestDecoding {
             refused = true;
             StatusRuntimeException e = ApiErrors.malformedRequest(requestType(method), reason,
                     method.getFullMethodName());
-            MALFORMED.warn("refused a malformed request to " + method.getFullMethodName() + ": " + reason);
+            MALFORMED.warn("refused a malformed request to " + method.getFullMethodName() + ": "
+                    + ApiErrors.cut(reason, 100));
             try {
                 call.close(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
             } catch (IllegalStateException alreadyClosed) {
