@@ -22,10 +22,28 @@ import org.jboss.logging.Logger;
  * trailer (BadRequest field violations, PreconditionFailure, ErrorInfo, ResourceInfo). Every error carries an
  * ErrorInfo with domain {@value #DOMAIN} and a stable reason. Unexpected exceptions become INTERNAL with a reference
  * id that is logged with the stack trace; their text never reaches the caller.
+ *
+ * <p>Every error is bounded here, whatever its cause: at most {@value #MAX_VIOLATIONS} violations per list (then one
+ * saying how many more were left out), texts of at most {@value #MAX_TEXT} characters, a message of at most
+ * {@value #MAX_MESSAGE_BYTES} UTF-8 bytes, and the whole serialized Status below {@value #MAX_STATUS_BYTES} bytes.
  */
 public final class ApiErrors {
     public static final String DOMAIN = "cloudprovisioner.io";
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
+    /** At most this many violations per list detail (BadRequest, PreconditionFailure, QuotaFailure) ... */
+    public static final int MAX_VIOLATIONS = 20;
+    /** ... then one more entry saying how many were left out. Each text (path, description, value) is cut here. */
+    public static final int MAX_TEXT = 256;
+    /** The status message, in UTF-8 bytes (it also travels percent-encoded in grpc-message). */
+    public static final int MAX_MESSAGE_BYTES = 512;
+    /**
+     * The serialized google.rpc.Status with its details stays below this (base64 in grpc-status-details-bin: under
+     * 5.5 KiB), so that every trailer fits grpc-java's default 8 KiB metadata limit and grpc-js does not stall.
+     */
+    public static final int MAX_STATUS_BYTES = 4096;
+    /** What the listed violations of one detail may take, so that the message and ErrorInfo still fit. */
+    private static final int LIST_BUDGET_BYTES = 2560;
+    private static final int MAX_METADATA = 16;
 
     private ApiErrors() {
     }
@@ -36,17 +54,37 @@ public final class ApiErrors {
 
     public static StatusRuntimeException invalidArgument(List<Violation> violations) {
         BadRequest.Builder br = BadRequest.newBuilder();
-        StringBuilder msg = new StringBuilder("invalid request: ");
-        for (int i = 0; i < violations.size(); i++) {
-            Violation v = violations.get(i);
-            br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field())
-                    .setDescription(v.description()));
-            if (i > 0) {
-                msg.append("; ");
-            }
-            msg.append(v.field()).append(": ").append(v.description());
+        for (Violation v : violations) {
+            br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(text(v.field()))
+                    .setDescription(text(v.description())));
         }
-        return build(Code.INVALID_ARGUMENT, msg.toString(), "INVALID_ARGUMENT", Map.of(), Any.pack(br.build()));
+        BadRequest bounded = bound(br.build());
+        int listed = Math.min(bounded.getFieldViolationsCount(), violations.size());
+        StringBuilder msg = new StringBuilder("invalid request: ");
+        int shown = 0;
+        for (int i = 0; i < listed; i++) {
+            Violation v = violations.get(i);
+            String part = (i > 0 ? "; " : "") + v.field() + ": " + v.description();
+            if (utf8(msg) + utf8(part) > MAX_MESSAGE_BYTES - 32) {
+                break;
+            }
+            msg.append(part);
+            shown++;
+        }
+        if (shown < violations.size()) {
+            msg.append(shown > 0 ? "; and " : "").append(violations.size() - shown)
+                    .append(shown > 0 ? " more" : " invalid fields");
+        }
+        return assemble(Code.INVALID_ARGUMENT, msg.toString(), "INVALID_ARGUMENT", Map.of(), List.of(Any.pack(bounded)));
+    }
+
+    /**
+     * A request message that does not parse as the method's request type (truncated, invalid UTF-8 in a string, too
+     * deep, ...), or a unary call with no message or more than one.
+     */
+    public static StatusRuntimeException malformedRequest(String messageType, String reason, String method) {
+        return build(Code.INVALID_ARGUMENT, "request is not a valid " + messageType + ": " + reason,
+                "MALFORMED_REQUEST", Map.of("method", method));
     }
 
     public static StatusRuntimeException invalidArgument(String field, String description) {
@@ -83,13 +121,147 @@ public final class ApiErrors {
 
     public static StatusRuntimeException build(Code code, String message, String reason,
             Map<String, String> metadata, Any... details) {
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(metadata).build();
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
-                .setMessage(message).addDetails(Any.pack(info));
+        List<Any> bounded = new java.util.ArrayList<>();
         for (Any d : details) {
-            status.addDetails(d);
+            bounded.add(bound(d));
+        }
+        return assemble(code, message, reason, metadata, bounded);
+    }
+
+    /** The status from bounded details: the message and metadata are bounded here, then the total. */
+    private static StatusRuntimeException assemble(Code code, String message, String reason,
+            Map<String, String> metadata, List<Any> details) {
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason);
+        metadata.entrySet().stream().limit(MAX_METADATA)
+                .forEach(e -> info.putMetadata(cut(e.getKey(), 64), text(e.getValue())));
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
+                .setMessage(message(message)).addDetails(Any.pack(info.build()));
+        status.addAllDetails(details);
+        // The parts are bounded; should they still add up to too much, the extra details go first (ErrorInfo stays).
+        while (status.build().getSerializedSize() >= MAX_STATUS_BYTES && status.getDetailsCount() > 1) {
+            status.removeDetails(status.getDetailsCount() - 1);
+        }
+        if (status.build().getSerializedSize() >= MAX_STATUS_BYTES) {
+            status.setMessage(cutUtf8(status.getMessage(), 128));
         }
         return StatusProto.toStatusRuntimeException(status.build());
+    }
+
+    /** Bounds the list details this API sends; other details pass as they are (the total is bounded in build). */
+    static Any bound(Any detail) {
+        try {
+            if (detail.is(BadRequest.class)) {
+                return Any.pack(bound(detail.unpack(BadRequest.class)));
+            }
+            if (detail.is(PreconditionFailure.class)) {
+                PreconditionFailure pf = detail.unpack(PreconditionFailure.class);
+                PreconditionFailure.Builder b = PreconditionFailure.newBuilder();
+                int n = listed(pf.getViolationsList().stream().map(v -> PreconditionFailure.Violation.newBuilder()
+                        .setType(text(v.getType())).setSubject(text(v.getSubject()))
+                        .setDescription(text(v.getDescription())).build()).toList(), b::addViolations);
+                if (n < pf.getViolationsCount()) {
+                    b.addViolations(PreconditionFailure.Violation.newBuilder()
+                            .setDescription(omitted(pf.getViolationsCount() - n)));
+                }
+                return Any.pack(b.build());
+            }
+            if (detail.is(com.google.rpc.QuotaFailure.class)) {
+                com.google.rpc.QuotaFailure qf = detail.unpack(com.google.rpc.QuotaFailure.class);
+                com.google.rpc.QuotaFailure.Builder b = com.google.rpc.QuotaFailure.newBuilder();
+                int n = listed(qf.getViolationsList().stream().map(v -> v.toBuilder().setSubject(text(v.getSubject()))
+                        .setDescription(text(v.getDescription())).build()).toList(), b::addViolations);
+                if (n < qf.getViolationsCount()) {
+                    b.addViolations(com.google.rpc.QuotaFailure.Violation.newBuilder()
+                            .setDescription(omitted(qf.getViolationsCount() - n)));
+                }
+                return Any.pack(b.build());
+            }
+            if (detail.is(ResourceInfo.class)) {
+                ResourceInfo ri = detail.unpack(ResourceInfo.class);
+                return Any.pack(ResourceInfo.newBuilder().setResourceType(text(ri.getResourceType()))
+                        .setResourceName(text(ri.getResourceName())).setOwner(text(ri.getOwner()))
+                        .setDescription(text(ri.getDescription())).build());
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("an error detail that does not parse as its own type", e);
+        }
+        return detail;
+    }
+
+    static BadRequest bound(BadRequest br) {
+        BadRequest.Builder b = BadRequest.newBuilder();
+        int n = listed(br.getFieldViolationsList().stream().map(v -> v.toBuilder().setField(text(v.getField()))
+                .setDescription(text(v.getDescription())).build()).toList(), b::addFieldViolations);
+        if (n < br.getFieldViolationsCount()) {
+            b.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("")
+                    .setDescription(omitted(br.getFieldViolationsCount() - n)));
+        }
+        return b.build();
+    }
+
+    /** Adds entries while there are at most MAX_VIOLATIONS and they fit the budget; returns how many were added. */
+    private static <T extends com.google.protobuf.MessageLite> int listed(List<T> entries,
+            java.util.function.Consumer<T> add) {
+        int bytes = 0;
+        int n = 0;
+        for (T e : entries) {
+            int size = com.google.protobuf.CodedOutputStream.computeMessageSize(1, e);
+            if (n == MAX_VIOLATIONS || bytes + size > LIST_BUDGET_BYTES) {
+                break;
+            }
+            add.accept(e);
+            bytes += size;
+            n++;
+        }
+        return n;
+    }
+
+    private static String omitted(int n) {
+        return n + (n == 1 ? " more violation is" : " more violations are") + " not listed";
+    }
+
+    /** A text of at most MAX_TEXT characters. */
+    static String text(String s) {
+        return cut(s, MAX_TEXT);
+    }
+
+    /** At most {@code max} characters, never splitting a surrogate pair, with "..." when cut. */
+    static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max - 3;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "...";
+    }
+
+    static String message(String s) {
+        return cutUtf8(s, MAX_MESSAGE_BYTES);
+    }
+
+    /** At most {@code max} bytes of UTF-8, cut at a character boundary with "..." when cut. */
+    private static String cutUtf8(String s, int max) {
+        if (utf8(s) <= max) {
+            return s;
+        }
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + len > max - 3) {
+                break;
+            }
+            bytes += len;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i) + "...";
+    }
+
+    private static int utf8(CharSequence s) {
+        return s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -2,7 +2,7 @@ package io.cloudprovisioner.api;
 
 import io.cloudprovisioner.api.v1.AutoDeployRequest;
 import io.cloudprovisioner.api.v1.AutoDeployResponse;
-import io.cloudprovisioner.api.v1.BlueprintService;
+import io.cloudprovisioner.api.v1.MutinyBlueprintServiceGrpc;
 import io.cloudprovisioner.api.v1.CleanupBlueprintRequest;
 import io.cloudprovisioner.api.v1.CleanupBlueprintResponse;
 import io.cloudprovisioner.api.v1.DeployBlueprintRequest;
@@ -17,7 +17,13 @@ import io.smallrye.mutiny.Uni;
 
 /** Workload deployment endpoints; they answer UNIMPLEMENTED until provisioning and deployment land. */
 @GrpcService
-public class BlueprintGrpcService implements BlueprintService {
+public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintServiceImplBase {
+
+    /** Requests are decoded by {@link RequestDecoding} (malformed ones answered INVALID_ARGUMENT). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.guard(super.bindService());
+    }
 
     @Override
     public Uni<DeployBlueprintResponse> deployBlueprint(DeployBlueprintRequest request) {

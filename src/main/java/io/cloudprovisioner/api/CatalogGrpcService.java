@@ -1,6 +1,6 @@
 package io.cloudprovisioner.api;
 
-import io.cloudprovisioner.api.v1.CatalogService;
+import io.cloudprovisioner.api.v1.MutinyCatalogServiceGrpc;
 import io.cloudprovisioner.api.v1.DiscoverMachineTypesRequest;
 import io.cloudprovisioner.api.v1.DiscoverMachineTypesResponse;
 import io.cloudprovisioner.api.v1.EstimateCostRequest;
@@ -59,7 +59,13 @@ import java.util.TreeMap;
  * without blocking.
  */
 @GrpcService
-public class CatalogGrpcService implements CatalogService {
+public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceImplBase {
+
+    /** Requests are decoded by {@link RequestDecoding} (malformed ones answered INVALID_ARGUMENT). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.guard(super.bindService());
+    }
     private static final Comparator<Offer> LISTING_ORDER = Comparator
             .<Offer>comparingDouble(o -> o.effectiveUsdPerHour(false))
             .thenComparing(o -> o.type().name())

@@ -11,7 +11,7 @@ import io.cloudprovisioner.api.v1.ProvisionAttempt;
 import io.cloudprovisioner.api.v1.ProvisionInstanceRequest;
 import io.cloudprovisioner.api.v1.ProvisionInstanceResponse;
 import io.cloudprovisioner.api.v1.ProvisionedInstance;
-import io.cloudprovisioner.api.v1.ProvisioningService;
+import io.cloudprovisioner.api.v1.MutinyProvisioningServiceGrpc;
 import io.cloudprovisioner.api.v1.TerminateInstanceRequest;
 import io.cloudprovisioner.api.v1.TerminateInstanceResponse;
 import io.cloudprovisioner.api.v1.LedgerState;
@@ -75,7 +75,13 @@ import java.util.regex.Pattern;
  * Provider errors arrive classified and leave as canonical gRPC codes with ErrorInfo and RetryInfo.
  */
 @GrpcService
-public class ProvisioningGrpcService implements ProvisioningService {
+public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.ProvisioningServiceImplBase {
+
+    /** Requests are decoded by {@link RequestDecoding} (malformed ones answered INVALID_ARGUMENT). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.guard(super.bindService());
+    }
     static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
@@ -498,7 +504,7 @@ public class ProvisioningGrpcService implements ProvisioningService {
         }
         new java.util.TreeMap<>(labels).forEach((k, val) -> {
             if (!LABEL_KEY.matcher(k).matches()) {
-                v.add(field + "[" + k.substring(0, Math.min(k.length(), 64)) + "]",
+                v.add(field + "[" + ApiErrors.cut(k, 64) + "]",
                         "keys: lower-case letter first, then lower-case letters, digits, '_', '-', at most 63");
             } else if (k.equals(ManagedLabels.MANAGED_BY) || k.equals(ManagedLabels.REQUEST_ID)) {
                 v.add(field + "[" + k + "]", "reserved for this service's own labels");

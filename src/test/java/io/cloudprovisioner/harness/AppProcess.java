@@ -31,6 +31,7 @@ public final class AppProcess implements AutoCloseable {
     private final Path logDir;
     private volatile Process process;
     private volatile ManagedChannel channel;
+    private volatile Path log;
     private int starts;
 
     private AppProcess(String name, Map<String, String> props, Map<String, String> env, Path logDir)
@@ -73,6 +74,7 @@ public final class AppProcess implements AutoCloseable {
         all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", JAR.toString()));
         Path log = logDir.resolve(name + "-" + (++starts) + ".log");
+        this.log = log;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         process = pb.start();
@@ -102,6 +104,16 @@ public final class AppProcess implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The process id of the current run (e.g. to read /proc/PID/status). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The log file of the current run (standard output and error). */
+    public Path log() {
+        return log;
     }
 
     public boolean alive() {
