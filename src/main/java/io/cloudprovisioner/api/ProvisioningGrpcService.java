@@ -868,19 +868,16 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
         }
     }
 
+    /** The longest orphan grace a Reconcile call may ask for. */
+    static final java.time.Duration MAX_RECONCILE_GRACE = java.time.Duration.ofDays(3650);
+
     @Override
     public Uni<ReconcileResponse> reconcile(ReconcileRequest request) {
         return ApiErrors.unary("Reconcile", () -> {
             RequestValidator v = new RequestValidator();
             Provider only = v.provider(request.getProvider(), "provider", false);
-            java.time.Duration grace = null;
-            if (request.hasGrace()) {
-                if (request.getGrace().getSeconds() < 0 || request.getGrace().getNanos() < 0) {
-                    v.add("grace", "must not be negative");
-                } else {
-                    grace = java.time.Duration.ofSeconds(request.getGrace().getSeconds(), request.getGrace().getNanos());
-                }
-            }
+            java.time.Duration grace = request.hasGrace()
+                    ? v.duration(request.getGrace(), "grace", MAX_RECONCILE_GRACE) : null;
             v.throwIfInvalid();
             if (only != null) {
                 adapterFor(only);

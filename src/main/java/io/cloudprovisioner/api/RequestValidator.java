@@ -286,6 +286,28 @@ public final class RequestValidator {
         return out;
     }
 
+    /**
+     * A non-negative protobuf Duration of at most {@code max}, as a java.time Duration; null (and a violation) when it
+     * is negative, its nanos are out of [0, 999999999] or it exceeds {@code max}.
+     */
+    public java.time.Duration duration(com.google.protobuf.Duration d, String field, java.time.Duration max) {
+        if (d.getSeconds() < 0 || d.getNanos() < 0) {
+            add(field, "must not be negative");
+            return null;
+        }
+        if (d.getNanos() > 999_999_999 || d.getSeconds() > max.getSeconds()) {
+            add(field, "must be at most " + max.toDays() + " days (seconds <= " + max.getSeconds()
+                    + ", nanos <= 999999999)");
+            return null;
+        }
+        java.time.Duration out = java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+        if (out.compareTo(max) > 0) {
+            add(field, "must be at most " + max.toDays() + " days");
+            return null;
+        }
+        return out;
+    }
+
     /** Number within [min, max] with 0 meaning {@code dflt}. */
     public int bounded(int value, int min, int max, int dflt, String field) {
         if (value == 0) {

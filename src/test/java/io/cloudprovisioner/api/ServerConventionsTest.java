@@ -176,6 +176,21 @@ public class ServerConventionsTest {
     }
 
     @Test
+    void boundaryDurationsAreInvalidArgumentNotInternal() {
+        // found by the fuzz: a grace of Long.MAX_VALUE seconds overflowed java.time.Duration (INTERNAL)
+        var api = ProvisioningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        for (com.google.protobuf.Duration grace : List.of(
+                com.google.protobuf.Duration.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(999_999_999).build(),
+                com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(2_000_000_000).build(),
+                com.google.protobuf.Duration.newBuilder().setSeconds(3651L * 86400).build(),
+                com.google.protobuf.Duration.newBuilder().setSeconds(-1).build())) {
+            StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT, () -> api.reconcile(
+                    io.cloudprovisioner.api.v1.ReconcileRequest.newBuilder().setDryRun(true).setGrace(grace).build()));
+            assertEquals(List.of("grace"), GrpcTestSupport.violatedFields(e), grace.toString());
+        }
+    }
+
+    @Test
     void invalidUtf8InAStringIsInvalidArgument() throws Exception {
         // field 2 (region, a proto3 string): 0xC3 0x28 is not UTF-8
         RawGrpc.Outcome o = raw(channel, MAP_INSTANCE_TYPE, new byte[] {0x12, 0x02, (byte) 0xC3, 0x28});
