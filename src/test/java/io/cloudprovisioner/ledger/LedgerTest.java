@@ -102,21 +102,24 @@ public class LedgerTest {
 
     @Test
     void theIntentIsRecordedBeforeTheCloudIsCalled() throws Exception {
-        standIn.faults().slowDelayMillis(1200);
-        standIn.faults().inject("droplets.create", Fault.SLOW, 1);
-        CompletableFuture<ProvisionInstanceResponse> call = CompletableFuture.supplyAsync(
-                () -> api.provisionInstance(request("ledger-intent-1").build()));
-        LedgerRecord seen = null;
-        for (int i = 0; i < 400 && (seen == null || ledger.attempts("ledger-intent-1").isEmpty()); i++) {
-            seen = ledger.find("ledger-intent-1").orElse(null);
-            Thread.sleep(5);
-        }
-        assertTrue(seen != null, "the record exists while the cloud call runs");
+        // what the ledger holds at the moment the create reaches the cloud, before the cloud acts on it
+        CompletableFuture<LedgerRecord> atCreate = new CompletableFuture<>();
+        CompletableFuture<List<Attempt>> attemptsAtCreate = new CompletableFuture<>();
+        CompletableFuture<Integer> dropletsAtCreate = new CompletableFuture<>();
+        standIn.onArrival("droplets.create", () -> {
+            if (!atCreate.isDone()) {
+                dropletsAtCreate.complete(standIn.liveInstances());
+                attemptsAtCreate.complete(ledger.attempts("ledger-intent-1"));
+                atCreate.complete(ledger.find("ledger-intent-1").orElse(null));
+            }
+        });
+        ProvisionInstanceResponse done = api.provisionInstance(request("ledger-intent-1").build());
+        LedgerRecord seen = atCreate.get(5, TimeUnit.SECONDS);
+        assertTrue(seen != null, "the record exists when the cloud is called");
         assertEquals(RecordState.CREATING, seen.state());
-        assertEquals(0, standIn.liveInstances(), "recorded before the droplet exists");
+        assertEquals(0, dropletsAtCreate.get(), "recorded before the droplet exists");
         assertEquals(List.of(new Attempt(1, Provider.DIGITALOCEAN, REGION, "", SIZE, null, null)),
-                ledger.attempts("ledger-intent-1"), "the attempt is recorded before its call");
-        ProvisionInstanceResponse done = call.get(30, TimeUnit.SECONDS);
+                attemptsAtCreate.get(), "the attempt is recorded before its call");
         LedgerRecord after = ledger.find("ledger-intent-1").orElseThrow();
         assertEquals(RecordState.RUNNING, after.state());
         assertEquals(done.getInstance().getId(), after.instanceId());

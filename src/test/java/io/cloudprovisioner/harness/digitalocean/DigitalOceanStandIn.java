@@ -52,6 +52,7 @@ public final class DigitalOceanStandIn implements StandIn {
     private final DigitalOceanSpecValidator validator = new DigitalOceanSpecValidator();
     private final FaultPlan faults = new FaultPlan();
     private final List<RecordedCall> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, Runnable> arrivalProbes = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<Long, DropletState> droplets = new LinkedHashMap<>();
     private final List<ObjectNode> firewalls = new ArrayList<>();
@@ -154,8 +155,21 @@ public final class DigitalOceanStandIn implements StandIn {
         destroyLag = reads;
     }
 
+    /**
+     * Runs {@code probe} when a request of operation {@code op} arrives, before the stand-in acts on it (tests that
+     * check what the service had done by then, e.g. recorded its intent); null removes it. Cleared by reset.
+     */
+    public void onArrival(String op, Runnable probe) {
+        if (probe == null) {
+            arrivalProbes.remove(op);
+        } else {
+            arrivalProbes.put(op, probe);
+        }
+    }
+
     @Override
     public synchronized void reset() {
+        arrivalProbes.clear();
         destroyLag = 0;
         droplets.clear();
         everCreated.clear();
@@ -225,6 +239,10 @@ public final class DigitalOceanStandIn implements StandIn {
             violations.addAll(validator.validate(method, path, query, headers, body));
             if (!("Bearer " + token).equals(r.getHeader("Authorization"))) {
                 return error(401, "unauthorized", "Unable to authenticate you.").build();
+            }
+            Runnable probe = arrivalProbes.get(op);
+            if (probe != null) {
+                probe.run();
             }
             Optional<Fault> fault = faults.next(op);
             long delay = 0;
