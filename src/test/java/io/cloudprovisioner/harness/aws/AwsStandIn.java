@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * same reservation). DescribeInstances, DescribeInstanceTypes and DescribeSpotPriceHistory page as EC2 does (MaxResults,
  * an opaque NextToken, a {@code <nextToken>} element while more remain) and answer in the {@link Hostile} modes set for
  * them ({@link FaultPlan#hostile}, keyed by action): a repeated or endless nextToken, every entry twice, entries with
- * impossible figures, instances a tag filter does not match.
+ * impossible figures, and (FOREIGN_UNDER_FILTER) entries the request's tag filters, InstanceId or InstanceType list
+ * do not match.
  */
 public final class AwsStandIn implements StandIn {
     static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -170,6 +171,18 @@ public final class AwsStandIn implements StandIn {
         signedRegions.clear();
         violations.clear();
         faults.clear();
+    }
+
+    /**
+     * Forgets the recorded calls, violations, queued faults and every instance, keeping the account's security groups
+     * (the adapter keeps the id of the group it made, as against EC2).
+     */
+    public void resetInstances() {
+        clearRecorded();
+        synchronized (fake) {
+            fake.instances.clear();
+            fake.tokens.clear();
+        }
     }
 
     @Override
@@ -650,6 +663,13 @@ public final class AwsStandIn implements StandIn {
             }
             List<Type> listed = new ArrayList<>(types.stream().filter(t -> wanted.isEmpty() || wanted.contains(t.name()))
                     .toList());
+            if (!wanted.isEmpty() && faults.isHostile("DescribeInstanceTypes", Hostile.FOREIGN_UNDER_FILTER)) {
+                // the InstanceType list is not applied: three other types (of another architecture) are listed
+                // too, first
+                String arch = listed.get(0).arch();
+                listed.addAll(0, types.stream().filter(t -> !wanted.contains(t.name()) && !t.arch().equals(arch))
+                        .limit(3).toList());
+            }
             if (wanted.isEmpty() && faults.isHostile("DescribeInstanceTypes", Hostile.GARBAGE_NUMBERS)) {
                 listed.add(0, new Type("m5.garbage-cpu", "x86_64", -4, 8192, 0, null, false, false));
                 listed.add(1, new Type("m5.garbage-mem", "x86_64", 2, 0, 0, null, false, false));
@@ -915,11 +935,12 @@ public final class AwsStandIn implements StandIn {
                 }
             }
             Map<String, List<String>> filters = filters(f);
-            // FOREIGN_UNDER_FILTER: the tag filters are not applied (an instance without the tag is listed too)
+            // FOREIGN_UNDER_FILTER: neither the tag filters nor the InstanceId list are applied (an instance
+            // without the tag, or another instance than the one asked for, is listed too)
             boolean ignoreTags = faults.isHostile("DescribeInstances", Hostile.FOREIGN_UNDER_FILTER);
             List<Inst> matching = new ArrayList<>();
             for (Inst i : instances.values()) {
-                if (!i.region.equals(region) || (!ids.isEmpty() && !ids.contains(i.id))) {
+                if (!i.region.equals(region) || (!ids.isEmpty() && !ids.contains(i.id) && !ignoreTags)) {
                     continue;
                 }
                 advance(i);

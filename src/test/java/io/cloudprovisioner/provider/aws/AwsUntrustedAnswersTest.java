@@ -56,6 +56,8 @@ public class AwsUntrustedAnswersTest {
 
     @Inject
     AwsPrices prices;
+    @Inject
+    AwsAdapter adapter;
 
     ManagedChannel channel;
     ProvisioningServiceGrpc.ProvisioningServiceBlockingStub api;
@@ -65,7 +67,7 @@ public class AwsUntrustedAnswersTest {
     @BeforeEach
     void open() {
         ec2 = AwsStandInResource.standIn();
-        ec2.reset();
+        ec2.resetInstances();
         channel = GrpcTestSupport.channel();
         api = ProvisioningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         catalog = CatalogServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -214,5 +216,30 @@ public class AwsUntrustedAnswersTest {
         assertEquals(5, ec2.forms("RunInstances").size(), "looked up, found nothing of ours, created");
         assertTrue(ec2.forms("DescribeInstances").stream().anyMatch(f -> f.containsValue("tag:"
                 + ManagedLabels.MANAGED_BY)), "the retry looked for an instance the failed attempt may have made");
+    }
+
+    @Test
+    void aDescribeAnsweringOtherInstancesTooDescribesTheOneAskedFor() {
+        String other = ec2.plant(REGION, "t3.micro", Map.of("Name", "listed-first"));
+        String mine = plantManaged("describe-1");
+        ec2.faults().hostile("DescribeInstances", Hostile.FOREIGN_UNDER_FILTER);
+        io.cloudprovisioner.domain.Instance d = adapter.describe(REGION, mine);
+        assertEquals(mine, d.id());
+        assertEquals("m6i.large", d.instanceType());
+        assertEquals(List.of(mine), ec2.forms("DescribeInstances").stream().map(f -> f.get("InstanceId.1")).toList());
+        assertNotEquals(other, d.id());
+    }
+
+    @Test
+    void theTypeAskedForIsTheOneProvisionedWhenDescribeInstanceTypesListsOthersFirst() {
+        // arm64 types are listed before m5.large: taking the first entry would pick the arm64 image
+        ec2.faults().hostile("DescribeInstanceTypes", Hostile.FOREIGN_UNDER_FILTER);
+        ProvisionedInstance i = api.provisionInstance(ProvisionInstanceRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AWS).setRegion(REGION).setInstanceType("m5.large")
+                .setClientRequestId("aws-type-1").build()).getInstance();
+        assertEquals("m5.large", i.getInstanceType());
+        assertEquals("m5.large", ec2.forms("DescribeInstanceTypes").get(0).get("InstanceType.1"));
+        assertEquals(List.of("ami-0aa00000000000002"), ec2.forms("RunInstances").stream()
+                .map(f -> f.get("ImageId")).toList(), "the newest amd64 image, for m5.large's x86_64");
     }
 }
