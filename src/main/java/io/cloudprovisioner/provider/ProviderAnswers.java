@@ -24,13 +24,16 @@ import org.jboss.logging.Logger;
  * {@link UntrustedAnswerException} (UNAVAILABLE, not retried), never with a loop.</li>
  * <li>Entries are checked one by one: an entry without an id, listed twice, with numbers out of range or without the
  * label a filter asked for is dropped with one WARN line naming the provider, the entry and the reason; the rest of
- * the listing is kept.</li>
+ * the listing is kept. One check logs at most {@link #WARNED_DROPS} such lines, then one line counting the rest (each
+ * of them at DEBUG): a listing of a thousand duplicated entries does not write a thousand WARN lines.</li>
  * </ul>
  */
 public final class ProviderAnswers {
     private static final Logger LOG = Logger.getLogger(ProviderAnswers.class);
     /** Hours per month, as the catalog counts them (monthly prices are checked against 730 times the hourly cap). */
     static final double HOURS_PER_MONTH = 730;
+    /** Dropped entries one check logs at WARN, one line each; the rest are counted in one more WARN line. */
+    static final int WARNED_DROPS = 10;
 
     private final Provider provider;
     private final ProviderAnswerSettings limits;
@@ -110,28 +113,32 @@ public final class ProviderAnswers {
     /** The entries with an id, each id once (the first one listed wins); the others dropped with a WARN each. */
     public <T> List<T> distinct(String what, List<T> items, Function<T, String> idOf) {
         Map<String, T> byId = new LinkedHashMap<>();
+        Drops drops = new Drops(what);
         for (T item : items) {
             String id = item == null ? null : idOf.apply(item);
             if (id == null || id.isBlank()) {
-                drop(what, "(none)", "the entry has no id");
+                drops.add("(none)", "the entry has no id");
             } else if (byId.putIfAbsent(id, item) != null) {
-                drop(what, id, "listed more than once (the first entry is kept)");
+                drops.add(id, "listed more than once (the first entry is kept)");
             }
         }
+        drops.close();
         return new ArrayList<>(byId.values());
     }
 
     /** The entries {@code problem} finds nothing wrong with (it answers null); the others dropped with a WARN each. */
     public <T> List<T> keep(String what, List<T> items, Function<T, String> idOf, Function<T, String> problem) {
         List<T> out = new ArrayList<>(items.size());
+        Drops drops = new Drops(what);
         for (T item : items) {
             String why = problem.apply(item);
             if (why == null) {
                 out.add(item);
             } else {
-                drop(what, idOf.apply(item), why);
+                drops.add(idOf.apply(item), why);
             }
         }
+        drops.close();
         return out;
     }
 
@@ -210,5 +217,30 @@ public final class ProviderAnswers {
     /** The one WARN line for a dropped entry. */
     public void drop(String what, String id, String reason) {
         LOG.warnf("%s: dropped %s entry %s: %s", provider.displayName(), what, id, reason);
+    }
+
+    /** The drops of one check: the first {@link #WARNED_DROPS} at WARN, the others at DEBUG and counted once. */
+    private final class Drops {
+        private final String what;
+        private int count;
+
+        Drops(String what) {
+            this.what = what;
+        }
+
+        void add(String id, String reason) {
+            if (++count <= WARNED_DROPS) {
+                drop(what, id, reason);
+            } else {
+                LOG.debugf("%s: dropped %s entry %s: %s", provider.displayName(), what, id, reason);
+            }
+        }
+
+        void close() {
+            if (count > WARNED_DROPS) {
+                LOG.warnf("%s: dropped %d more %s entries (%d dropped in all; each one is logged at DEBUG)",
+                        provider.displayName(), count - WARNED_DROPS, what, count);
+            }
+        }
     }
 }

@@ -96,6 +96,44 @@ class ProviderAnswersTest {
     }
 
     @Test
+    void aThousandDroppedEntriesWriteABoundedNumberOfWarnLines() {
+        List<String> warned = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warned.add(String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ProviderAnswers.class.getName());
+        log.addHandler(capture);
+        try {
+            List<String> twice = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                twice.add("t" + i);
+                twice.add("t" + i);
+            }
+            assertEquals(1000, answers.distinct("types", twice, s -> s).size());
+            assertEquals(ProviderAnswers.WARNED_DROPS + 1, warned.size(), warned.toString());
+            assertTrue(warned.get(warned.size() - 1).contains("990"), warned.toString());
+            warned.clear();
+            answers.keep("types", twice.subList(0, 8), s -> s, s -> "odd");
+            assertEquals(8, warned.size(), "below the bound every drop has its own line");
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
+    @Test
     void sizeFiguresMustBeBelievable() {
         assertNull(answers.sizeProblem(2, 4, 80, 0, 0.05));
         assertNull(answers.sizeProblem(2, 4, Double.NaN, 0, Double.NaN), "not reported passes");

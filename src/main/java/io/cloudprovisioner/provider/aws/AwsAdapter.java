@@ -181,7 +181,7 @@ public class AwsAdapter extends GuardedAdapter {
             // the waiter gave up: the instance ended in a failure state, or did not run within the timeout
             software.amazon.awssdk.services.ec2.model.Instance now = call("DescribeInstances", zoneSet,
                     () -> clients.ec2(region).describeInstances(b -> b.instanceIds(id))).reservations().stream()
-                    .flatMap(res -> res.instances().stream()).findFirst()
+                    .flatMap(res -> res.instances().stream()).filter(i -> id.equals(i.instanceId())).findFirst()
                     .orElseThrow(() -> new ProviderException(Provider.AWS, ErrorClass.TRANSIENT, ErrorScope.REGION,
                             "InvalidInstanceID.NotFound", "EC2 instance " + id + " vanished while launching", e));
             String state = AwsConverter.stateName(now.state());
@@ -218,7 +218,10 @@ public class AwsAdapter extends GuardedAdapter {
             throw new ProviderException(Provider.AWS, ErrorClass.INVALID_REQUEST, ErrorScope.REGION,
                     "InvalidInstanceType", "EC2 does not offer " + instanceType + " in " + region);
         }
-        InstanceTypeInfo t = found.get(0);
+        // the answer is checked, not trusted: the entry of the type asked for, not whatever is listed first
+        InstanceTypeInfo t = found.stream().filter(f -> instanceType.equals(f.instanceTypeAsString())).findFirst()
+                .orElseThrow(() -> new ProviderException(Provider.AWS, ErrorClass.INVALID_REQUEST, ErrorScope.REGION,
+                        "InvalidInstanceType", "EC2 does not offer " + instanceType + " in " + region));
         List<String> arch = t.processorInfo() == null ? List.of()
                 : t.processorInfo().supportedArchitecturesAsStrings();
         TypeInfo info = new TypeInfo(arch.contains("x86_64") || arch.isEmpty() ? "x86_64" : arch.get(0),
@@ -360,7 +363,8 @@ public class AwsAdapter extends GuardedAdapter {
         Ec2Client ec2 = clients.ec2(region);
         DescribeInstancesResponse r = call("DescribeInstances", false,
                 () -> ec2.describeInstances(b -> b.instanceIds(instanceId)));
-        return r.reservations().stream().flatMap(res -> res.instances().stream()).findFirst()
+        return r.reservations().stream().flatMap(res -> res.instances().stream())
+                .filter(i -> instanceId.equals(i.instanceId())).findFirst()
                 .map(i -> AwsConverter.toInstance(i, region))
                 .orElseThrow(() -> new ProviderException(Provider.AWS, ErrorClass.NOT_FOUND, ErrorScope.REQUEST,
                         "InvalidInstanceID.NotFound", "EC2 instance " + instanceId + " does not exist in " + region));

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.FaultPlan;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.StandIn;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,11 @@ import java.util.regex.Pattern;
  * ({@link AwsSpecValidator}) and must carry a SigV4 Authorization header, whose credential scope names the region
  * the client signed for. Instances are pending on the first DescribeInstances after RunInstances, then running;
  * TerminateInstances moves them to shutting-down, the next read to terminated. ClientToken is idempotent (same token →
- * same reservation).
+ * same reservation). DescribeInstances, DescribeInstanceTypes and DescribeSpotPriceHistory page as EC2 does (MaxResults,
+ * an opaque NextToken, a {@code <nextToken>} element while more remain) and answer in the {@link Hostile} modes set for
+ * them ({@link FaultPlan#hostile}, keyed by action): a repeated or endless nextToken, every entry twice, entries with
+ * impossible figures, and (FOREIGN_UNDER_FILTER) entries the request's tag filters, InstanceId or InstanceType list
+ * do not match.
  */
 public final class AwsStandIn implements StandIn {
     static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -53,7 +58,7 @@ public final class AwsStandIn implements StandIn {
     private final List<RecordedCall> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<String> signedRegions = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-    private final Fake fake = new Fake();
+    private final Fake fake = new Fake(faults);
 
     private AwsStandIn() {
         server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
@@ -145,12 +150,39 @@ public final class AwsStandIn implements StandIn {
         }
     }
 
+    /**
+     * An instance made outside this service (or by another of its requests), running in {@code region} with exactly
+     * {@code tags}; its id.
+     */
+    public String plant(String region, String type, Map<String, String> tags) {
+        synchronized (fake) {
+            return fake.plant(region, type, tags);
+        }
+    }
+
+    /** Calls of {@code action}, in order. */
+    public List<RecordedCall> calls(String action) {
+        return calls().stream().filter(c -> c.operation().equals(action)).toList();
+    }
+
     /** Forgets the recorded calls, violations and queued faults, keeping the account's resources. */
     public void clearRecorded() {
         calls.clear();
         signedRegions.clear();
         violations.clear();
         faults.clear();
+    }
+
+    /**
+     * Forgets the recorded calls, violations, queued faults and every instance, keeping the account's security groups
+     * (the adapter keeps the id of the group it made, as against EC2).
+     */
+    public void resetInstances() {
+        clearRecorded();
+        synchronized (fake) {
+            fake.instances.clear();
+            fake.tokens.clear();
+        }
     }
 
     @Override
@@ -369,6 +401,92 @@ public final class AwsStandIn implements StandIn {
 
     /** The account's EC2 resources (one account, every region). Guarded by its own monitor. */
     static final class Fake {
+        /** EC2's pagination tokens are opaque; the stand-in's are tok-OFFSET, or tok-OFFSET-PAGE in hostile modes. */
+        static final Pattern TOKEN = Pattern.compile("tok-(\\d{1,9})(?:-(\\d{1,9}))?");
+        final FaultPlan faults;
+
+        Fake(FaultPlan faults) {
+            this.faults = faults;
+        }
+
+        /** One page of a listing and the nextToken of the rest (null on the last page). */
+        record Paged<T>(List<T> items, String nextToken) {
+            String nextTokenXml() {
+                return nextToken == null ? "" : el("nextToken", nextToken);
+            }
+        }
+
+        /**
+         * The page of {@code all} the request's NextToken and MaxResults select ({@code pageSize} entries when the
+         * request sets no MaxResults, all when that is 0), as EC2 pages; in the hostile modes set for {@code action}
+         * every page starts over and names the first page's cursor again (REPEAT_CURSOR) or a fresh one
+         * (ENDLESS_PAGES). Null when the NextToken is not one the stand-in handed out.
+         */
+        <T> Paged<T> page(String action, List<T> all, Map<String, String> f, int pageSize, int maxResults) {
+            int start = 0;
+            int page = 1;
+            String token = f.get("NextToken");
+            if (token != null && !token.isEmpty()) {
+                Matcher m = TOKEN.matcher(token);
+                if (!m.matches()) {
+                    return null;
+                }
+                start = Integer.parseInt(m.group(1));
+                page = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+            }
+            int size = f.containsKey("MaxResults") ? Math.min(Integer.parseInt(f.get("MaxResults")), maxResults)
+                    : pageSize <= 0 ? Math.max(1, all.size()) : pageSize;
+            boolean repeat = faults.isHostile(action, Hostile.REPEAT_CURSOR);
+            boolean endless = faults.isHostile(action, Hostile.ENDLESS_PAGES);
+            if (repeat || endless) {
+                start = 0;
+            }
+            int from = Math.min(start, all.size());
+            int end = Math.min(all.size(), from + size);
+            String next = repeat ? "tok-0-2" : endless ? "tok-0-" + (page + 1) : end < all.size() ? "tok-" + end
+                    : null;
+            return new Paged<>(List.copyOf(all.subList(from, end)), next);
+        }
+
+        /** {@code items}, each listed twice when the action is answered in the DUPLICATES mode. */
+        <T> List<T> maybeTwice(String action, List<T> items) {
+            if (!faults.isHostile(action, Hostile.DUPLICATES)) {
+                return items;
+            }
+            List<T> out = new ArrayList<>(items.size() * 2);
+            items.forEach(i -> {
+                out.add(i);
+                out.add(i);
+            });
+            return out;
+        }
+
+        static ResponseDefinition badToken(Map<String, String> f) {
+            return error(400, "InvalidParameterValue", "Unable to parse pagination token: " + f.get("NextToken"));
+        }
+
+        String plant(String region, String type, Map<String, String> tags) {
+            Type t = types.stream().filter(x -> x.name().equals(type)).findFirst().orElseThrow();
+            Image image = images.stream().filter(x -> x.arch().equals(t.arch())).findFirst().orElseThrow();
+            Inst i = new Inst();
+            i.id = "i-" + hex(17);
+            i.reservationId = "r-" + hex(17);
+            i.region = region;
+            i.type = t.name();
+            i.arch = t.arch();
+            i.imageId = image.id();
+            i.zone = region + "a";
+            i.state = "running";
+            i.tags.putAll(tags);
+            i.rootDevice = image.rootDevice();
+            i.volumeSize = 8;
+            i.launched = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+            int n = instances.size() + 10;
+            i.privateIp = "172.31." + (n / 250) + "." + (n % 250 + 4);
+            i.publicIp = "203.0.113." + (n % 250 + 4);
+            instances.put(i.id, i);
+            return i.id;
+        }
         final List<Image> images = List.of(
                 new Image("ami-0aa00000000000001", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101",
                         CANONICAL, "x86_64", "2026-01-01T10:00:00.000Z", "/dev/sda1"),
@@ -462,25 +580,31 @@ public final class AwsStandIn implements StandIn {
             List<String> typesWanted = list(f, "InstanceType");
             List<String> products = list(f, "ProductDescription");
             String end = f.get("EndTime");
-            List<Spot> all = spotHistory.stream()
+            List<Spot> rows = new ArrayList<>(spotHistory);
+            if (faults.isHostile("DescribeSpotPriceHistory", Hostile.GARBAGE_NUMBERS)) {
+                String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                rows.add(0, new Spot(region + "a", "m5.garbage-negative", "Linux/UNIX", "-0.041200", now));
+                rows.add(1, new Spot(region + "a", "m5.garbage-huge", "Linux/UNIX", "98765432.100000", now));
+            }
+            List<Spot> all = maybeTwice("DescribeSpotPriceHistory", rows.stream()
                     .filter(p -> p.zone().startsWith(region) && p.zone().length() == region.length() + 1)
                     .filter(p -> typesWanted.isEmpty() || typesWanted.contains(p.type()))
                     .filter(p -> products.isEmpty() || products.contains(p.product()))
                     .filter(p -> end == null || java.time.Instant.parse(p.timestamp())
                             .isBefore(java.time.Instant.parse(end).plusSeconds(1)))
-                    .toList();
-            int start = f.containsKey("NextToken") ? Integer.parseInt(f.get("NextToken").substring(4)) : 0;
-            int max = Math.min(Integer.parseInt(f.getOrDefault("MaxResults", "1000")), 1000);
-            int page = Math.min(max, spotPageSize);
-            int stop = Math.min(all.size(), start + page);
+                    .toList());
+            Paged<Spot> page = page("DescribeSpotPriceHistory", all, f, spotPageSize, Math.min(1000, spotPageSize));
+            if (page == null) {
+                return badToken(f);
+            }
             StringBuilder b = new StringBuilder("<spotPriceHistorySet>");
-            for (Spot p : all.subList(Math.min(start, all.size()), stop)) {
+            for (Spot p : page.items()) {
                 b.append("<item>").append(el("instanceType", p.type())).append(el("productDescription", p.product()))
                         .append(el("spotPrice", p.price())).append(el("timestamp", p.timestamp()))
                         .append(el("availabilityZone", p.zone())).append("</item>");
             }
             b.append("</spotPriceHistorySet>");
-            b.append(stop < all.size() ? el("nextToken", "tok-" + stop) : "<nextToken/>");
+            b.append(page.nextToken() == null ? "<nextToken/>" : page.nextTokenXml());
             return ok("DescribeSpotPriceHistory", b.toString());
         }
 
@@ -537,12 +661,26 @@ public final class AwsStandIn implements StandIn {
                             + w + "]");
                 }
             }
-            List<Type> all = types.stream().filter(t -> wanted.isEmpty() || wanted.contains(t.name())).toList();
-            int start = f.containsKey("NextToken") ? Integer.parseInt(f.get("NextToken").substring(4)) : 0;
-            int page = Math.min(Integer.parseInt(f.getOrDefault("MaxResults", "100")), 100);
-            int end = Math.min(all.size(), start + page);
+            List<Type> listed = new ArrayList<>(types.stream().filter(t -> wanted.isEmpty() || wanted.contains(t.name()))
+                    .toList());
+            if (!wanted.isEmpty() && faults.isHostile("DescribeInstanceTypes", Hostile.FOREIGN_UNDER_FILTER)) {
+                // the InstanceType list is not applied: three other types (of another architecture) are listed
+                // too, first
+                String arch = listed.get(0).arch();
+                listed.addAll(0, types.stream().filter(t -> !wanted.contains(t.name()) && !t.arch().equals(arch))
+                        .limit(3).toList());
+            }
+            if (wanted.isEmpty() && faults.isHostile("DescribeInstanceTypes", Hostile.GARBAGE_NUMBERS)) {
+                listed.add(0, new Type("m5.garbage-cpu", "x86_64", -4, 8192, 0, null, false, false));
+                listed.add(1, new Type("m5.garbage-mem", "x86_64", 2, 0, 0, null, false, false));
+                listed.add(2, new Type("m5.garbage-huge", "x86_64", 2_000_000, 8192, 0, null, false, false));
+            }
+            Paged<Type> page = page("DescribeInstanceTypes", maybeTwice("DescribeInstanceTypes", listed), f, 100, 100);
+            if (page == null) {
+                return badToken(f);
+            }
             StringBuilder b = new StringBuilder("<instanceTypeSet>");
-            for (Type t : all.subList(start, end)) {
+            for (Type t : page.items()) {
                 b.append("<item>").append(el("instanceType", t.name())).append(el("currentGeneration", true))
                         .append("<processorInfo><supportedArchitectures>").append(el("item", t.arch()))
                         .append("</supportedArchitectures>");
@@ -558,10 +696,7 @@ public final class AwsStandIn implements StandIn {
                 }
                 b.append(el("nitroEnclavesSupport", t.enclaves() ? "supported" : "unsupported")).append("</item>");
             }
-            b.append("</instanceTypeSet>");
-            if (end < all.size()) {
-                b.append(el("nextToken", "tok-" + end));
-            }
+            b.append("</instanceTypeSet>").append(page.nextTokenXml());
             return ok("DescribeInstanceTypes", b.toString());
         }
 
@@ -800,9 +935,12 @@ public final class AwsStandIn implements StandIn {
                 }
             }
             Map<String, List<String>> filters = filters(f);
-            Map<String, List<Inst>> byReservation = new LinkedHashMap<>();
+            // FOREIGN_UNDER_FILTER: neither the tag filters nor the InstanceId list are applied (an instance
+            // without the tag, or another instance than the one asked for, is listed too)
+            boolean ignoreTags = faults.isHostile("DescribeInstances", Hostile.FOREIGN_UNDER_FILTER);
+            List<Inst> matching = new ArrayList<>();
             for (Inst i : instances.values()) {
-                if (!i.region.equals(region) || (!ids.isEmpty() && !ids.contains(i.id))) {
+                if (!i.region.equals(region) || (!ids.isEmpty() && !ids.contains(i.id) && !ignoreTags)) {
                     continue;
                 }
                 advance(i);
@@ -819,15 +957,24 @@ public final class AwsStandIn implements StandIn {
                     if ("\u0000invalid".equals(actual)) {
                         return error(400, "InvalidParameterValue", "The filter '" + e.getKey() + "' is invalid");
                     }
-                    match &= actual != null && e.getValue().stream().anyMatch(p -> glob(p, actual));
+                    if (!(ignoreTags && e.getKey().startsWith("tag:"))) {
+                        match &= actual != null && e.getValue().stream().anyMatch(p -> glob(p, actual));
+                    }
                 }
                 if (match) {
-                    byReservation.computeIfAbsent(i.reservationId, k -> new ArrayList<>()).add(i);
+                    matching.add(i);
                 }
             }
+            // Without MaxResults EC2 answers every match at once.
+            Paged<Inst> page = page("DescribeInstances", maybeTwice("DescribeInstances", matching), f, 0, 1000);
+            if (page == null) {
+                return badToken(f);
+            }
+            Map<String, List<Inst>> byReservation = new LinkedHashMap<>();
+            page.items().forEach(i -> byReservation.computeIfAbsent(i.reservationId, k -> new ArrayList<>()).add(i));
             StringBuilder b = new StringBuilder("<reservationSet>");
             byReservation.forEach((rid, in) -> b.append("<item>").append(reservationBody(rid, in)).append("</item>"));
-            return ok("DescribeInstances", b.append("</reservationSet>").toString());
+            return ok("DescribeInstances", b.append("</reservationSet>").append(page.nextTokenXml()).toString());
         }
 
         /** Every read moves an instance one step along pending → running and shutting-down → terminated. */

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.cloudprovisioner.harness.Fault;
 import io.cloudprovisioner.harness.FaultPlan;
+import io.cloudprovisioner.harness.Hostile;
 import io.cloudprovisioner.harness.StandIn;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +49,19 @@ import java.util.regex.Pattern;
  * <li>firewalls get / insert (global operations), machineTypes.list;</li>
  * <li>faults per operation in Compute's own error format: 429 rateLimitExceeded, 503 backendError, 401 authError,
  * operation errors ZONE_RESOURCE_POOL_EXHAUSTED and QUOTA_EXCEEDED, slow answers;</li>
- * <li>every Compute request validated by {@link GcpSpecValidator}; requests without a token it issued get 401.</li>
+ * <li>every Compute request validated by {@link GcpSpecValidator}; requests without a token it issued get 401;</li>
+ * <li>instances.aggregatedList and machineTypes.list page as Compute does (maxResults, at most 500, an opaque
+ * pageToken, nextPageToken while more remain) and answer in the {@link Hostile} modes set for them
+ * ({@link FaultPlan#hostile}, keyed by operation): a repeated or endless nextPageToken, every entry twice, machine
+ * types with impossible figures, instances the filter does not match.</li>
  * </ul>
  */
 public final class GcpStandIn implements StandIn {
     static final String PREFIX = "/compute/v1/projects/";
     static final Pattern MACHINE_TYPE = Pattern.compile(
             "(e2|n1|n2|n2d|n4|c2|c2d|c3|c3d|c4|t2d|t2a|m1|m2|m3|a2|a3|g2)-[a-z0-9-]+");
+    /** Compute's page tokens are opaque; the stand-in's are tok-OFFSET, or tok-OFFSET-PAGE in hostile modes. */
+    private static final Pattern PAGE_TOKEN = Pattern.compile("tok-(\\d{1,9})(?:-(\\d{1,9}))?");
     private static final Pattern FILTER = Pattern.compile("\\s*([A-Za-z0-9_.-]+)\\s*=\\s*\"?([^\"]*)\"?\\s*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -129,6 +136,26 @@ public final class GcpStandIn implements StandIn {
         synchronized (lock) {
             return Optional.ofNullable(instances.get(zone + "/" + name)).map(JsonNode::deepCopy);
         }
+    }
+
+    /**
+     * An instance made outside this service (or by another of its requests): RUNNING in {@code zone}, with exactly
+     * {@code labels}; its id as the adapter names it (zone/name).
+     */
+    public String plant(String zone, String name, String machineType, Map<String, String> labels) {
+        ObjectNode resource = JSON.createObjectNode().put("name", name)
+                .put("machineType", "zones/" + zone + "/machineTypes/" + machineType);
+        ObjectNode l = resource.putObject("labels");
+        labels.forEach(l::put);
+        resource.putArray("networkInterfaces").addObject().put("network", "global/networks/default");
+        resource.putArray("disks").addObject().put("boot", true).put("autoDelete", true).put("type", "PERSISTENT")
+                .putObject("initializeParams").put("diskSizeGb", "10");
+        synchronized (lock) {
+            ObjectNode i = created(GcpStandInResource.PROJECT, zone, name, resource);
+            i.put("status", "RUNNING");
+            instances.put(zone + "/" + name, i);
+        }
+        return zone + "/" + name;
     }
 
     /** The stored firewall rule, if any. */
@@ -311,12 +338,12 @@ public final class GcpStandIn implements StandIn {
             case "instances.get" -> getInstance(project, p[2], p[4]);
             case "instances.delete" -> delete(project, p[2], p[4], query);
             case "instances.list" -> listZone(project, p[2], query);
-            case "instances.aggregatedList" -> aggregated(project, query);
+            case "instances.aggregatedList" -> aggregated(op, project, query);
             case "zoneOperations.get", "zoneOperations.wait" -> operation(project, p[4], true);
             case "globalOperations.get", "globalOperations.wait" -> operation(project, p[3], true);
             case "firewalls.get" -> getFirewall(project, p[3]);
             case "firewalls.insert" -> insertFirewall(project, query, body);
-            case "machineTypes.list" -> machineTypes(project, p[2]);
+            case "machineTypes.list" -> machineTypes(op, project, p[2], query);
             default -> json(404, error(404, "not found", "notFound", "NOT_FOUND"));
         };
     }
@@ -489,20 +516,30 @@ public final class GcpStandIn implements StandIn {
         return json(200, out);
     }
 
-    private ResponseDefinitionBuilder aggregated(String project, Map<String, List<String>> query) {
+    private ResponseDefinitionBuilder aggregated(String op, String project, Map<String, List<String>> query) {
         String filter = first(query, "filter");
         if (filter != null && !FILTER.matcher(filter).matches()) {
             return json(400, error(400, "Invalid value for field 'filter': '" + filter + "'. Invalid list filter "
                     + "expression.", "invalid", "INVALID_ARGUMENT"));
         }
-        Map<String, ArrayNode> byZone = new TreeMap<>();
+        // FOREIGN_UNDER_FILTER: the filter is not applied (instances it does not match are listed too)
+        boolean ignoreFilter = faults.isHostile(op, Hostile.FOREIGN_UNDER_FILTER);
+        Set<String> zones = new java.util.TreeSet<>();
+        List<Map.Entry<String, ObjectNode>> matching = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> e : instances.entrySet()) {
             String zone = e.getKey().substring(0, e.getKey().indexOf('/'));
-            ArrayNode list = byZone.computeIfAbsent("zones/" + zone, z -> JSON.createArrayNode());
-            if (matches(e.getValue(), filter)) {
-                list.add(e.getValue());
+            zones.add("zones/" + zone);
+            if (ignoreFilter || matches(e.getValue(), filter)) {
+                matching.add(Map.entry("zones/" + zone, e.getValue()));
             }
         }
+        Paged<Map.Entry<String, ObjectNode>> page = page(op, maybeTwice(op, matching), query);
+        if (page == null) {
+            return badPageToken(query);
+        }
+        Map<String, ArrayNode> byZone = new TreeMap<>();
+        zones.forEach(z -> byZone.put(z, JSON.createArrayNode()));
+        page.items().forEach(e -> byZone.get(e.getKey()).add(e.getValue()));
         ObjectNode out = JSON.createObjectNode().put("kind", "compute#instanceAggregatedList")
                 .put("id", "projects/" + project + "/aggregated/instances")
                 .put("selfLink", self(project, "aggregated/instances"));
@@ -520,7 +557,62 @@ public final class GcpStandIn implements StandIn {
             items.putObject("zones/us-central1-a").putObject("warning").put("code", "NO_RESULTS_ON_PAGE")
                     .put("message", "There are no results for scope 'zones/us-central1-a' on this page.");
         }
+        if (page.next() != null) {
+            out.put("nextPageToken", page.next());
+        }
         return json(200, out);
+    }
+
+    /** One page of a listing and the nextPageToken of the rest (null on the last page). */
+    record Paged<T>(List<T> items, String next) {
+    }
+
+    /**
+     * The page of {@code all} the request's pageToken and maxResults (default and at most 500) select, as Compute
+     * pages; in the hostile modes set for {@code op} every page starts over and names the first page's token again
+     * (REPEAT_CURSOR) or a fresh one (ENDLESS_PAGES). Null when the pageToken is not one the stand-in handed out.
+     */
+    private <T> Paged<T> page(String op, List<T> all, Map<String, List<String>> query) {
+        int start = 0;
+        int page = 1;
+        String token = first(query, "pageToken");
+        if (token != null && !token.isEmpty()) {
+            Matcher m = PAGE_TOKEN.matcher(token);
+            if (!m.matches()) {
+                return null;
+            }
+            start = Integer.parseInt(m.group(1));
+            page = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        }
+        String max = first(query, "maxResults");
+        int size = max == null ? 500 : Math.max(0, Math.min(500, Integer.parseInt(max)));
+        boolean repeat = faults.isHostile(op, Hostile.REPEAT_CURSOR);
+        boolean endless = faults.isHostile(op, Hostile.ENDLESS_PAGES);
+        if (repeat || endless) {
+            start = 0;
+        }
+        int from = Math.min(start, all.size());
+        int end = Math.min(all.size(), from + size);
+        String next = repeat ? "tok-0-2" : endless ? "tok-0-" + (page + 1) : end < all.size() ? "tok-" + end : null;
+        return new Paged<>(List.copyOf(all.subList(from, end)), next);
+    }
+
+    /** {@code items}, each listed twice when {@code op} is answered in the DUPLICATES mode. */
+    private <T> List<T> maybeTwice(String op, List<T> items) {
+        if (!faults.isHostile(op, Hostile.DUPLICATES)) {
+            return items;
+        }
+        List<T> out = new ArrayList<>(items.size() * 2);
+        items.forEach(i -> {
+            out.add(i);
+            out.add(i);
+        });
+        return out;
+    }
+
+    private static ResponseDefinitionBuilder badPageToken(Map<String, List<String>> query) {
+        return json(400, error(400, "Invalid value for field 'pageToken': '" + first(query, "pageToken") + "'.",
+                "invalid", "INVALID_ARGUMENT"));
     }
 
     /** Supports the filters the adapter sends: {@code field = "value"} on name or labels.KEY. */
@@ -623,24 +715,41 @@ public final class GcpStandIn implements StandIn {
         return json(200, op);
     }
 
-    private ResponseDefinitionBuilder machineTypes(String project, String zone) {
+    private ResponseDefinitionBuilder machineTypes(String op, String project, String zone,
+            Map<String, List<String>> query) {
         ObjectNode out = JSON.createObjectNode().put("kind", "compute#machineTypeList")
                 .put("id", "projects/" + project + "/zones/" + zone + "/machineTypes")
                 .put("selfLink", self(project, "zones/" + zone + "/machineTypes"));
-        ArrayNode items = out.putArray("items");
-        Object[][] types = {{"e2-standard-2", 2, 8192, 0}, {"n2-standard-2", 2, 8192, 0},
-                {"n2d-standard-2", 2, 8192, 0}, {"c3-standard-4", 4, 16384, 0}, {"a2-highgpu-1g", 12, 87040, 1}};
+        List<Object[]> types = new ArrayList<>(List.of(new Object[][] {{"e2-standard-2", 2, 8192, 0},
+                {"n2-standard-2", 2, 8192, 0}, {"n2d-standard-2", 2, 8192, 0}, {"c3-standard-4", 4, 16384, 0},
+                {"a2-highgpu-1g", 12, 87040, 1}}));
+        if (faults.isHostile(op, Hostile.GARBAGE_NUMBERS)) {
+            types.add(0, new Object[] {"e2-garbage-cpu", -2, 8192, 0});
+            types.add(1, new Object[] {"e2-garbage-mem", 2, 0, 0});
+            types.add(2, new Object[] {"e2-garbage-gpu", 2, 8192, -1});
+        }
+        List<ObjectNode> all = new ArrayList<>();
         long id = 801016;
         for (Object[] t : types) {
-            ObjectNode m = items.addObject().put("kind", "compute#machineType").put("id", Long.toString(id++))
+            ObjectNode m = JSON.createObjectNode().put("kind", "compute#machineType").put("id", Long.toString(id++))
                     .put("name", (String) t[0]).put("description", t[1] + " vCPUs, " + t[2] + " MB RAM")
                     .put("guestCpus", (int) t[1]).put("memoryMb", (int) t[2]).put("maximumPersistentDisks", 128)
                     .put("maximumPersistentDisksSizeGb", "263168").put("zone", zone).put("isSharedCpu", false)
                     .put("selfLink", self(project, "zones/" + zone + "/machineTypes/" + t[0]));
-            if ((int) t[3] > 0) {
+            if ((int) t[3] != 0) {
                 m.putArray("accelerators").addObject().put("guestAcceleratorType", "nvidia-tesla-a100")
                         .put("guestAcceleratorCount", (int) t[3]);
             }
+            all.add(m);
+        }
+        Paged<ObjectNode> page = page(op, maybeTwice(op, all), query);
+        if (page == null) {
+            return badPageToken(query);
+        }
+        ArrayNode items = out.putArray("items");
+        page.items().forEach(items::add);
+        if (page.next() != null) {
+            out.put("nextPageToken", page.next());
         }
         return json(200, out);
     }
@@ -730,7 +839,7 @@ public final class GcpStandIn implements StandIn {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    static Map<String, List<String>> parseQuery(String raw) {
+    public static Map<String, List<String>> parseQuery(String raw) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
