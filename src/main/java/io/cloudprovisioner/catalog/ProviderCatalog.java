@@ -52,6 +52,52 @@ public final class ProviderCatalog {
         return sources;
     }
 
+    private volatile PriceFreshness freshness;
+
+    /** How old this provider's prices are (computed once per catalog). */
+    public PriceFreshness priceFreshness() {
+        PriceFreshness f = freshness;
+        if (f == null) {
+            int prices = 0;
+            int stale = 0;
+            int undated = 0;
+            java.time.Instant oldest = null;
+            java.time.Instant newest = null;
+            String oldestText = "";
+            String newestText = "";
+            for (RegionOffers ro : regions.values()) {
+                for (Offer o : ro.sortedArray(false)) {
+                    for (PriceQuote q : new PriceQuote[] {o.onDemand(), o.spot()}) {
+                        if (q == null) {
+                            continue;
+                        }
+                        prices++;
+                        PriceSource s = q.source();
+                        if (s.stale()) {
+                            stale++;
+                        }
+                        java.util.Optional<java.time.Instant> t = Staleness.instant(s.asOf());
+                        if (t.isEmpty()) {
+                            undated++;
+                            continue;
+                        }
+                        if (oldest == null || t.get().isBefore(oldest)) {
+                            oldest = t.get();
+                            oldestText = s.asOf();
+                        }
+                        if (newest == null || t.get().isAfter(newest)) {
+                            newest = t.get();
+                            newestText = s.asOf();
+                        }
+                    }
+                }
+            }
+            f = new PriceFreshness(prices, stale, undated, oldestText, newestText);
+            freshness = f;
+        }
+        return f;
+    }
+
     public boolean hasSpotPrices() {
         return regions.values().stream().anyMatch(r -> r.sorted(false).stream().anyMatch(o -> o.spot() != null));
     }
@@ -135,7 +181,8 @@ public final class ProviderCatalog {
         if (LivePrice.usable(lp.spotUsdPerHour())) {
             spot = new PriceQuote(lp.spotUsdPerHour(), source, false, 0);
         }
-        return onDemand == o.onDemand() && spot == o.spot() ? o : new Offer(o.type(), o.region(), onDemand, spot);
+        return onDemand == o.onDemand() && spot == o.spot() ? o : new Offer(o.type(), o.region(), onDemand, spot,
+                o.availabilityConfirmed());
     }
 
     /**

@@ -165,7 +165,7 @@ class CatalogLoaderTest {
         Catalog c = f.load(dir);
         assertEquals(3, c.offerCount());
         InstanceTypeSpec t = c.provider(Provider.AZURE).type("Standard_DC4as_v5").orElseThrow();
-        assertEquals(new InstanceTypeSpec(Provider.AZURE, "Standard_DC4as_v5", "DCasv5", 5, 4, 16, 2, "nvidia a10",
+        assertEquals(new InstanceTypeSpec(Provider.AZURE, "Standard_DC4as_v5", "DCasv5", 5, 4, 0, 16, 2, "nvidia a10",
                 Architecture.ARM64, true, true, true, Set.of(TeeTechnology.AMD_SEV, TeeTechnology.AMD_SEV_SNP),
                 "azure-spec", false, true), t);
         Offer m5 = c.provider(Provider.AWS).region("us-east-1").orElseThrow().offer("m5.large");
