@@ -98,10 +98,12 @@ public final class CatalogImporter {
         run(Path.of(args[0]), Path.of(args[1]));
     }
 
-    /** Reads {@code sources}, writes the catalog into {@code out} and prints a summary to stdout. */
-    public static void run(Path sources, Path out) {
+    /** Reads {@code sources}, writes the catalog into {@code out}, prints a summary to stdout; returns the run. */
+    public static CatalogImporter run(Path sources, Path out) {
         try {
-            new CatalogImporter(sources, out).execute();
+            CatalogImporter run = new CatalogImporter(sources, out);
+            run.execute();
+            return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
