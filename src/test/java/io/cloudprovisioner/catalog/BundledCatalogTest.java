@@ -187,6 +187,19 @@ class BundledCatalogTest {
     }
 
     @Test
+    void theStoreMarksStalenessWithTheConfiguredAge() {
+        CatalogStore lenient = new CatalogStore();
+        lenient.staleAfter = Duration.ofDays(36500);
+        assertFalse(lenient.current().source("aws-prices-libcloud").orElseThrow().stale());
+        assertEquals(Duration.ofDays(36500), lenient.staleAfter());
+        CatalogStore strict = new CatalogStore();
+        strict.staleAfter = Duration.ofDays(1);
+        assertTrue(strict.current().source("gcp-prices-karpenter").orElseThrow().stale());
+        assertEquals(strict.current().provider(Provider.GCP).priceFreshness().prices(),
+                strict.current().provider(Provider.GCP).priceFreshness().stale());
+    }
+
+    @Test
     void stalenessReadsEveryAsOfFormOfTheSources() {
         Staleness s = new Staleness(Duration.ofDays(365), NOW);
         assertFalse(s.stale("2026-08-02"));

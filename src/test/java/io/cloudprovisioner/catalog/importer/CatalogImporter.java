@@ -976,10 +976,12 @@ public final class CatalogImporter {
     }
 
     // =====================================================================================
-    // DigitalOcean — digitalocean/sizes_skypilot.csv (4 commits, overlapping) and digitalocean/sizes.csv
-    // (OpenAPI examples = current; 2015 libcloud/jclouds slugs = retired).
-    // Precedence per (slug, region): OpenAPI > SkyPilot a66ac219 > 1fbe7331 > 470429fd > 0e419765 >
-    // jclouds 2015 > libcloud 2015. Specs from the first source listing the slug, cross-checked.
+    // DigitalOcean — digitalocean/sizes_doctl_capture.csv (every current slug, dated prices, NO regions),
+    // digitalocean/sizes_skypilot.csv (4 commits, overlapping) and digitalocean/sizes.csv (OpenAPI examples =
+    // current; 2015 libcloud/jclouds slugs = retired). Specs from the first source listing the slug (doctl >
+    // OpenAPI > SkyPilot a66ac219 > 1fbe7331 > 470429fd > 0e419765 > jclouds 2015 > libcloud 2015), cross-checked.
+    // Prices: doctl wherever it lists the slug. Regions: the (slug, region) pairs the other sources list
+    // (confirmed), plus the inference documented at the offers below (availability_confirmed=false).
     // =====================================================================================
 
     static final String[][] DO_SKYPILOT_COMMITS = {
