@@ -120,7 +120,7 @@ public final class ProviderCatalog {
      * This provider's catalog with {@code prices} from {@code source} in place of the quotes they cover: a live
      * price replaces the quote of the same (type, region) offer only (on-demand and spot separately); offers of
      * types or regions the catalog does not know are never added, and figures the feed lacks (NaN) keep the quote
-     * already there. The source joins {@link #sources()} (replacing an older one with the same id).
+     * already there. A matched offer whose availability the catalog only inferred becomes confirmed. The source joins {@link #sources()} (replacing an older one with the same id).
      */
     LiveApplication withLivePrices(PriceSource source, Collection<LivePrice> prices) {
         Map<String, Map<String, LivePrice>> byRegion = new HashMap<>();
@@ -181,8 +181,10 @@ public final class ProviderCatalog {
         if (LivePrice.usable(lp.spotUsdPerHour())) {
             spot = new PriceQuote(lp.spotUsdPerHour(), source, false, 0);
         }
-        return onDemand == o.onDemand() && spot == o.spot() ? o : new Offer(o.type(), o.region(), onDemand, spot,
-                o.availabilityConfirmed());
+        // The provider's own listing names the type in the region: an offer the catalog only inferred is confirmed
+        // (only DigitalOcean offers are ever unconfirmed; its /v2/sizes lists the regions a size is available in).
+        return onDemand == o.onDemand() && spot == o.spot() && o.availabilityConfirmed() ? o
+                : new Offer(o.type(), o.region(), onDemand, spot, true);
     }
 
     /**
