@@ -24,6 +24,7 @@ import io.cloudprovisioner.catalog.MappingPolicy;
 import io.cloudprovisioner.catalog.Money;
 import io.cloudprovisioner.catalog.MappingResult;
 import io.cloudprovisioner.catalog.Offer;
+import io.cloudprovisioner.catalog.PriceFreshness;
 import io.cloudprovisioner.catalog.PriceQuote;
 import io.cloudprovisioner.catalog.ProviderCatalog;
 import io.cloudprovisioner.catalog.RegionOffers;
@@ -103,6 +104,10 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                         .setCapabilities(caps).setInstanceTypeCount(pc.types().size())
                         .addAllRegions(pc.regions().keySet());
                 pc.sources().forEach(s -> info.addPriceSources(ProtoMapper.toProto(s)));
+                PriceFreshness f = pc.priceFreshness();
+                info.setPriceFreshness(io.cloudprovisioner.api.v1.PriceFreshness.newBuilder().setPrices(f.prices())
+                        .setStalePrices(f.stale()).setUndatedPrices(f.undated()).setOldestAsOf(f.oldestAsOf())
+                        .setNewestAsOf(f.newestAsOf()).setStaleAfter(catalog.staleAfter().toString()));
                 out.addProviders(info);
             }
             return out.build();

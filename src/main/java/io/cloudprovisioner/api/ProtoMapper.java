@@ -88,7 +88,7 @@ public final class ProtoMapper {
 
     public static io.cloudprovisioner.api.v1.PriceSource toProto(PriceSource s) {
         return io.cloudprovisioner.api.v1.PriceSource.newBuilder().setId(s.id()).setDescription(s.description())
-                .setOrigin(s.origin()).setAsOf(s.asOf()).setLive(s.live()).build();
+                .setOrigin(s.origin()).setAsOf(s.asOf()).setLive(s.live()).setStale(s.stale()).build();
     }
 
     public static Price toProto(PriceQuote q) {
@@ -109,7 +109,7 @@ public final class ProtoMapper {
                 .setMemoryGib(t.memoryGib()).setGpuCount(t.gpuCount()).setGpuModel(t.gpuModel())
                 .setArchitecture(toProto(t.architecture())).setBurstable(t.burstable())
                 .setSharedCore(t.sharedCore()).setBareMetal(t.bareMetal()).setSpecSource(t.specSource())
-                .setSpecDerived(t.specDerived()).setRetired(t.retired());
+                .setSpecDerived(t.specDerived()).setRetired(t.retired()).setNominalVcpus(t.nominalVcpus());
         for (TeeTechnology tee : new TreeSet<>(t.tee())) {
             b.addTeeTechnologies(toProto(tee));
         }
@@ -117,7 +117,8 @@ public final class ProtoMapper {
     }
 
     public static InstanceOffer toProto(Offer o) {
-        InstanceOffer.Builder b = InstanceOffer.newBuilder().setInstanceType(toProto(o.type())).setRegion(o.region());
+        InstanceOffer.Builder b = InstanceOffer.newBuilder().setInstanceType(toProto(o.type())).setRegion(o.region())
+                .setAvailabilityUnconfirmed(!o.availabilityConfirmed());
         if (o.onDemand() != null) {
             b.setOnDemand(toProto(o.onDemand()));
         }

@@ -33,12 +33,21 @@ public final class CatalogLoader {
     }
 
     public static Catalog loadBundled() {
-        return load(DEFAULT_LOCATION, CatalogLoader.class.getClassLoader());
+        return loadBundled(Staleness.defaults());
+    }
+
+    /** The bundled snapshot, its sources marked stale by {@code staleness}. */
+    public static Catalog loadBundled(Staleness staleness) {
+        return load(DEFAULT_LOCATION, CatalogLoader.class.getClassLoader(), staleness);
     }
 
     public static Catalog load(String location, ClassLoader loader) {
+        return load(location, loader, Staleness.defaults());
+    }
+
+    public static Catalog load(String location, ClassLoader loader, Staleness staleness) {
         try {
-            Map<String, PriceSource> sources = readSources(open(loader, location + "sources.csv"));
+            Map<String, PriceSource> sources = readSources(open(loader, location + "sources.csv"), staleness);
             Map<Provider, SortedMap<String, InstanceTypeSpec>> types = readTypes(
                     open(loader, location + "instance-types.csv"), sources);
             Map<Provider, Map<String, List<Offer>>> offers = readOffers(open(loader, location + "offers.csv"),
@@ -78,13 +87,14 @@ public final class CatalogLoader {
                         + csv.get("provider")));
     }
 
-    private static Map<String, PriceSource> readSources(BufferedReader r) throws IOException {
+    private static Map<String, PriceSource> readSources(BufferedReader r, Staleness staleness) throws IOException {
         Map<String, PriceSource> out = new HashMap<>();
         try (r) {
             Csv csv = new Csv(r, "sources.csv");
             while (csv.next()) {
                 PriceSource s = new PriceSource(csv.get("id"), provider(csv), csv.get("kind"),
-                        csv.get("description"), csv.get("origin"), csv.get("licence"), csv.get("as_of"), false);
+                        csv.get("description"), csv.get("origin"), csv.get("licence"), csv.get("as_of"), false,
+                        staleness.stale(csv.get("as_of")));
                 if (out.put(s.id(), s) != null) {
                     throw new IllegalStateException(csv.where() + ": duplicate source id " + s.id());
                 }
@@ -109,8 +119,16 @@ public final class CatalogLoader {
                 if (!(vcpus > 0) || !(mem > 0)) {
                     throw new IllegalStateException(csv.where() + ": vcpus and memory_gib must be > 0");
                 }
+                // nominal_vcpus and availability_confirmed were added to the format later: optional columns (absent =
+                // no separate nominal count / confirmed), strict when present; the bundled files always carry them.
+                double nominal = csv.has("nominal_vcpus") ? csv.getDouble("nominal_vcpus") : Double.NaN;
+                if (Double.isNaN(nominal)) {
+                    nominal = 0;
+                } else if (!(nominal > vcpus)) {
+                    throw new IllegalStateException(csv.where() + ": nominal_vcpus must exceed vcpus when set");
+                }
                 InstanceTypeSpec t = new InstanceTypeSpec(p, csv.get("name"), csv.get("family"),
-                        csv.getInt("generation"), vcpus, mem, csv.getInt("gpu_count"), csv.get("gpu_model"),
+                        csv.getInt("generation"), vcpus, nominal, mem, csv.getInt("gpu_count"), csv.get("gpu_model"),
                         architecture(csv), csv.getBoolean("burstable"), csv.getBoolean("shared_core"),
                         csv.getBoolean("bare_metal"), tee(csv), specSource, csv.getBoolean("spec_derived"),
                         csv.getBoolean("retired"));
@@ -172,10 +190,21 @@ public final class CatalogLoader {
                 PriceQuote spot = quote(csv, "spot_usd_per_hour", "spot_source", sources, false, 0);
                 out.computeIfAbsent(p, k -> new HashMap<>())
                         .computeIfAbsent(region, k -> new ArrayList<>())
-                        .add(new Offer(t, region, onDemand, spot));
+                        .add(new Offer(t, region, onDemand, spot, availability(csv)));
             }
         }
         return out;
+    }
+
+    private static boolean availability(Csv csv) {
+        if (!csv.has("availability_confirmed")) {
+            return true;
+        }
+        return switch (csv.get("availability_confirmed")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalStateException(csv.where() + ": availability_confirmed must be true or false");
+        };
     }
 
     private static PriceQuote quote(Csv csv, String column, String sourceColumn, Map<String, PriceSource> sources,

@@ -3,6 +3,9 @@ package io.cloudprovisioner.catalog;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,6 +18,9 @@ public class CatalogStore {
     private static final Logger LOG = Logger.getLogger(CatalogStore.class);
     private volatile Catalog current;
     private volatile Catalog bundled;
+    /** Age after which a bundled price is marked stale in answers (cloudprovisioner.catalog.stale-after). */
+    @ConfigProperty(name = "cloudprovisioner.catalog.stale-after", defaultValue = "365d")
+    Duration staleAfter = Staleness.DEFAULT_STALE_AFTER;
 
     public CatalogStore() {
     }
@@ -36,7 +42,7 @@ public class CatalogStore {
                 c = current;
                 if (c == null) {
                     long t0 = System.nanoTime();
-                    c = CatalogLoader.loadBundled();
+                    c = CatalogLoader.loadBundled(new Staleness(staleAfter, Instant.now()));
                     bundled = c;
                     current = c;
                     LOG.infof("bundled catalog loaded: %d offers in %d ms", c.offerCount(),
@@ -45,6 +51,11 @@ public class CatalogStore {
             }
         }
         return c;
+    }
+
+    /** The configured age after which a price counts as stale. */
+    public Duration staleAfter() {
+        return staleAfter;
     }
 
     /** The bundled snapshot (what live prices are applied to, and what remains when none could be fetched). */

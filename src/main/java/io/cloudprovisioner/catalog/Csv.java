@@ -50,6 +50,11 @@ final class Csv {
         return i < current.size() ? current.get(i) : "";
     }
 
+    /** Whether the header names {@code column} (for columns added to the format later, optional in older files). */
+    boolean has(String column) {
+        return columns.containsKey(column);
+    }
+
     double getDouble(String column) {
         String v = get(column);
         try {

@@ -5,8 +5,11 @@ package io.cloudprovisioner.catalog;
  *
  * @param onDemand on-demand price, null when unknown (such an offer is never chosen)
  * @param spot spot price, null when unknown
+ * @param availabilityConfirmed false when no source lists the type in this region and the catalog offers it there by
+ *     a documented inference (DigitalOcean sizes from a capture without regions, see the catalog README)
  */
-public record Offer(InstanceTypeSpec type, String region, PriceQuote onDemand, PriceQuote spot) {
+public record Offer(InstanceTypeSpec type, String region, PriceQuote onDemand, PriceQuote spot,
+        boolean availabilityConfirmed) {
 
     public boolean priced() {
         return onDemand != null;

@@ -252,7 +252,7 @@ public class PriceRefresher {
             List<LivePrice> prices = List.copyOf(src.fetch(regions));
             Instant at = clock.instant();
             PriceSource ps = new PriceSource(src.id(), src.provider(), "price", src.description(), src.origin(),
-                    "", at.truncatedTo(ChronoUnit.SECONDS).toString(), true);
+                    "", at.truncatedTo(ChronoUnit.SECONDS).toString(), true, false);
             s.good = new Fetched(ps, prices);
             s.lastSuccess = at;
             s.record(now, RefreshStatus.Outcome.OK, "");

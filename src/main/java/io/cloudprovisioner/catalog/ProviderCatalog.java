@@ -52,6 +52,52 @@ public final class ProviderCatalog {
         return sources;
     }
 
+    private volatile PriceFreshness freshness;
+
+    /** How old this provider's prices are (computed once per catalog). */
+    public PriceFreshness priceFreshness() {
+        PriceFreshness f = freshness;
+        if (f == null) {
+            int prices = 0;
+            int stale = 0;
+            int undated = 0;
+            java.time.Instant oldest = null;
+            java.time.Instant newest = null;
+            String oldestText = "";
+            String newestText = "";
+            for (RegionOffers ro : regions.values()) {
+                for (Offer o : ro.sortedArray(false)) {
+                    for (PriceQuote q : new PriceQuote[] {o.onDemand(), o.spot()}) {
+                        if (q == null) {
+                            continue;
+                        }
+                        prices++;
+                        PriceSource s = q.source();
+                        if (s.stale()) {
+                            stale++;
+                        }
+                        java.util.Optional<java.time.Instant> t = Staleness.instant(s.asOf());
+                        if (t.isEmpty()) {
+                            undated++;
+                            continue;
+                        }
+                        if (oldest == null || t.get().isBefore(oldest)) {
+                            oldest = t.get();
+                            oldestText = s.asOf();
+                        }
+                        if (newest == null || t.get().isAfter(newest)) {
+                            newest = t.get();
+                            newestText = s.asOf();
+                        }
+                    }
+                }
+            }
+            f = new PriceFreshness(prices, stale, undated, oldestText, newestText);
+            freshness = f;
+        }
+        return f;
+    }
+
     public boolean hasSpotPrices() {
         return regions.values().stream().anyMatch(r -> r.sorted(false).stream().anyMatch(o -> o.spot() != null));
     }
@@ -74,7 +120,7 @@ public final class ProviderCatalog {
      * This provider's catalog with {@code prices} from {@code source} in place of the quotes they cover: a live
      * price replaces the quote of the same (type, region) offer only (on-demand and spot separately); offers of
      * types or regions the catalog does not know are never added, and figures the feed lacks (NaN) keep the quote
-     * already there. The source joins {@link #sources()} (replacing an older one with the same id).
+     * already there. A matched offer whose availability the catalog only inferred becomes confirmed. The source joins {@link #sources()} (replacing an older one with the same id).
      */
     LiveApplication withLivePrices(PriceSource source, Collection<LivePrice> prices) {
         Map<String, Map<String, LivePrice>> byRegion = new HashMap<>();
@@ -135,7 +181,10 @@ public final class ProviderCatalog {
         if (LivePrice.usable(lp.spotUsdPerHour())) {
             spot = new PriceQuote(lp.spotUsdPerHour(), source, false, 0);
         }
-        return onDemand == o.onDemand() && spot == o.spot() ? o : new Offer(o.type(), o.region(), onDemand, spot);
+        // The provider's own listing names the type in the region: an offer the catalog only inferred is confirmed
+        // (only DigitalOcean offers are ever unconfirmed; its /v2/sizes lists the regions a size is available in).
+        return onDemand == o.onDemand() && spot == o.spot() && o.availabilityConfirmed() ? o
+                : new Offer(o.type(), o.region(), onDemand, spot, true);
     }
 
     /**

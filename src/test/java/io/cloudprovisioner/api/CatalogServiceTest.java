@@ -121,6 +121,78 @@ public class CatalogServiceTest {
     }
 
     @Test
+    void aThirtyTwoVcpuRequestOnAzureGetsThirtyTwoActiveVcpusAndConstrainedSizesShowBothCounts() {
+        MapInstanceTypeResponse r = catalog.mapInstanceType(MapInstanceTypeRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AZURE).setRegion("eastus").setSpec(spec(32, 256)).build());
+        io.cloudprovisioner.api.v1.InstanceType t = r.getOffer().getInstanceType();
+        assertTrue(t.getVcpus() >= 32, t.toString());
+        assertEquals(0, t.getNominalVcpus(), "not a constrained size: " + t.getName());
+        for (InstanceOffer a : r.getAlternativesList()) {
+            assertTrue(a.getInstanceType().getVcpus() >= 32, a.toString());
+        }
+        ListInstanceTypesResponse list = catalog.listInstanceTypes(ListInstanceTypesRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_AZURE).setRegion("eastus")
+                .setFilter(InstanceTypeFilter.newBuilder().setMinVcpus(16).setMaxVcpus(16).setMinMemoryGib(256)
+                        .setMaxMemoryGib(256))
+                .setPageSize(1000).build());
+        InstanceOffer e32 = list.getOffersList().stream()
+                .filter(o -> o.getInstanceType().getName().equals("Standard_E32-16as_v4")).findFirst().orElseThrow();
+        assertEquals(16, e32.getInstanceType().getVcpus());
+        assertEquals(32, e32.getInstanceType().getNominalVcpus());
+        assertTrue(e32.getInstanceType().getSpecDerived());
+    }
+
+    @Test
+    void inferredDigitalOceanOffersAreMarkedUnconfirmedAndStalePricesAreFlagged() {
+        MapInstanceTypeResponse r = catalog.mapInstanceType(MapInstanceTypeRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setRegion("nyc3").setSpec(spec(2, 4))
+                .setAlternatives(20).build());
+        List<InstanceOffer> all = new java.util.ArrayList<>(r.getAlternativesList());
+        all.add(r.getOffer());
+        InstanceOffer s2 = all.stream().filter(o -> o.getInstanceType().getName().equals("s-2vcpu-4gb")).findFirst()
+                .orElseThrow(() -> new AssertionError("s-2vcpu-4gb among the answers: " + all));
+        assertTrue(s2.getAvailabilityUnconfirmed(), "no source lists s-2vcpu-4gb in nyc3");
+        assertEquals("do-sizes-doctl", s2.getOnDemand().getSource().getId());
+        assertEquals("0.03571", s2.getOnDemand().getUsdPerHourDecimal());
+        // 2025-06-23 is more than the default 365 days before the test runs (2026-12 or later): stale
+        assertTrue(s2.getOnDemand().getSource().getStale());
+        InstanceOffer gcp = catalog.mapInstanceType(MapInstanceTypeRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_GCP).setRegion("us-central1").setSpec(spec(4, 16)).build())
+                .getOffer();
+        assertFalse(gcp.getAvailabilityUnconfirmed());
+        java.time.Instant asOf = java.time.OffsetDateTime.parse(gcp.getOnDemand().getSource().getAsOf()).toInstant();
+        assertEquals(asOf.isBefore(java.time.Instant.now().minus(java.time.Duration.ofDays(365))),
+                gcp.getOnDemand().getSource().getStale());
+    }
+
+    @Test
+    void listProvidersTellsHowOldEachProvidersPricesAre() {
+        ListProvidersResponse r = catalog.listProviders(ListProvidersRequest.getDefaultInstance());
+        for (ProviderInfo p : r.getProvidersList()) {
+            io.cloudprovisioner.api.v1.PriceFreshness f = p.getPriceFreshness();
+            assertTrue(f.getPrices() > 0, p.getProvider().name());
+            assertTrue(f.getStalePrices() <= f.getPrices());
+            assertTrue(f.getUndatedPrices() <= f.getStalePrices(), "undated prices count as stale");
+            assertFalse(f.getOldestAsOf().isEmpty());
+            assertFalse(f.getNewestAsOf().isEmpty());
+            assertFalse(io.cloudprovisioner.catalog.Staleness.instant(f.getNewestAsOf()).orElseThrow()
+                    .isBefore(io.cloudprovisioner.catalog.Staleness.instant(f.getOldestAsOf()).orElseThrow()), f.toString());
+            assertEquals("PT8760H", f.getStaleAfter(), "the default 365 days");
+            for (io.cloudprovisioner.api.v1.PriceSource s : p.getPriceSourcesList()) {
+                if (s.getAsOf().isEmpty()) {
+                    assertTrue(s.getStale(), s.getId() + " is undated");
+                }
+            }
+        }
+        ProviderInfo aws = r.getProviders(0);
+        assertEquals(CloudProvider.CLOUD_PROVIDER_AWS, aws.getProvider());
+        assertEquals("2023-08-06T15:34:36Z", aws.getPriceFreshness().getOldestAsOf());
+        assertTrue(aws.getPriceFreshness().getStalePrices() > 0, "libcloud 2023 prices are stale");
+        assertTrue(aws.getPriceSourcesList().stream().anyMatch(s -> s.getId().equals("aws-prices-libcloud")
+                && s.getStale()));
+    }
+
+    @Test
     void teeOnGcpPicksAConfidentialType() {
         MapInstanceTypeResponse r = catalog.mapInstanceType(MapInstanceTypeRequest.newBuilder()
                 .setProvider(CloudProvider.CLOUD_PROVIDER_GCP).setRegion("us-central1")

@@ -165,7 +165,7 @@ class CatalogLoaderTest {
         Catalog c = f.load(dir);
         assertEquals(3, c.offerCount());
         InstanceTypeSpec t = c.provider(Provider.AZURE).type("Standard_DC4as_v5").orElseThrow();
-        assertEquals(new InstanceTypeSpec(Provider.AZURE, "Standard_DC4as_v5", "DCasv5", 5, 4, 16, 2, "nvidia a10",
+        assertEquals(new InstanceTypeSpec(Provider.AZURE, "Standard_DC4as_v5", "DCasv5", 5, 4, 0, 16, 2, "nvidia a10",
                 Architecture.ARM64, true, true, true, Set.of(TeeTechnology.AMD_SEV, TeeTechnology.AMD_SEV_SNP),
                 "azure-spec", false, true), t);
         Offer m5 = c.provider(Provider.AWS).region("us-east-1").orElseThrow().offer("m5.large");
@@ -270,6 +270,44 @@ class CatalogLoaderTest {
     void unknownTeeTechnologyNamesFileAndLine() {
         assertNames(failure(f -> f.rawType("aws,m5.xlarge,m5,5,4,16,0,,x86_64,false,false,false,ARM_CCA,aws-spec,"
                 + "false,false")), "instance-types.csv:4", "ARM_CCA");
+    }
+
+    /** The fixture's files with a column appended to one file: {@code values} per data row, in order. */
+    private Catalog loadWithColumn(String file, String column, String... values) throws java.io.IOException {
+        valid().write(dir);
+        java.nio.file.Path f = dir.resolve(file);
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(f);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(lines.get(0) + "," + column);
+        for (int i = 1; i < lines.size(); i++) {
+            out.add(lines.get(i) + "," + values[i - 1]);
+        }
+        java.nio.file.Files.write(f, out);
+        try (var cl = new java.net.URLClassLoader(new java.net.URL[] { dir.toUri().toURL() }, null)) {
+            return CatalogLoader.load("", cl);
+        }
+    }
+
+    @Test
+    void nominalVcpusAndAvailabilityColumnsAreReadAndChecked() throws java.io.IOException {
+        // absent columns: no nominal count, availability confirmed
+        Catalog plain = valid().load(dir);
+        assertEquals(0, plain.provider(Provider.AWS).type("m5.large").orElseThrow().nominalVcpus());
+        assertTrue(plain.provider(Provider.AWS).region("us-east-1").orElseThrow().offer("m5.large")
+                .availabilityConfirmed());
+        Catalog c = loadWithColumn("instance-types.csv", "nominal_vcpus", "8", "");
+        assertEquals(8, c.provider(Provider.AWS).type("m5.large").orElseThrow().nominalVcpus());
+        assertEquals(0, c.provider(Provider.VULTR).type("vc2-1c-1gb").orElseThrow().nominalVcpus());
+        Catalog a = loadWithColumn("offers.csv", "availability_confirmed", "false", "true");
+        long unconfirmed = a.provider(Provider.AWS).regions().values().stream()
+                .flatMap(r -> r.sorted(false).stream()).filter(o -> !o.availabilityConfirmed()).count();
+        assertEquals(1, unconfirmed);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> loadWithColumn("instance-types.csv", "nominal_vcpus", "2", ""));
+        assertNames(e.getMessage(), "instance-types.csv:2", "nominal_vcpus");
+        e = assertThrows(IllegalStateException.class,
+                () -> loadWithColumn("offers.csv", "availability_confirmed", "true", "maybe"));
+        assertNames(e.getMessage(), "offers.csv:3", "availability_confirmed");
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class MoneyTest {
-    static final PriceSource SOURCE = new PriceSource("s", io.cloudprovisioner.domain.Provider.AWS, "bundled", "test", "here", "MIT", "2026-01-01", false);
+    static final PriceSource SOURCE = new PriceSource("s", io.cloudprovisioner.domain.Provider.AWS, "bundled", "test", "here", "MIT", "2026-01-01", false, false);
 
     @Test
     void aTotalIsTheExactDecimalProductRoundedOnce() {

@@ -59,11 +59,11 @@ public final class CatalogImporter {
     static final List<String> SOURCE_HEADER =
             List.of("id", "provider", "kind", "description", "origin", "licence", "as_of");
     static final List<String> TYPE_HEADER = List.of("provider", "name", "family", "generation", "vcpus",
-            "memory_gib", "gpu_count", "gpu_model", "architecture", "burstable", "shared_core", "bare_metal",
+            "nominal_vcpus", "memory_gib", "gpu_count", "gpu_model", "architecture", "burstable", "shared_core", "bare_metal",
             "tee", "spec_source", "spec_derived", "retired");
     static final List<String> OFFER_HEADER = List.of("provider", "instance_type", "region",
             "on_demand_usd_per_hour", "spot_usd_per_hour", "price_source", "spot_source", "billing",
-            "monthly_usd");
+            "monthly_usd", "availability_confirmed");
 
     private static final String APACHE = "Apache-2.0";
     private static final String SKYPILOT_LICENCE =
@@ -98,10 +98,12 @@ public final class CatalogImporter {
         run(Path.of(args[0]), Path.of(args[1]));
     }
 
-    /** Reads {@code sources}, writes the catalog into {@code out} and prints a summary to stdout. */
-    public static void run(Path sources, Path out) {
+    /** Reads {@code sources}, writes the catalog into {@code out}, prints a summary to stdout; returns the run. */
+    public static CatalogImporter run(Path sources, Path out) {
         try {
-            new CatalogImporter(sources, out).execute();
+            CatalogImporter run = new CatalogImporter(sources, out);
+            run.execute();
+            return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,21 +153,26 @@ public final class CatalogImporter {
         addSource("gcp-prices-karpenter", "gcp", "price", "per-machine-type on-demand and spot USD/h, 519 types x up to "
                 + "43 regions (Cloud Billing Catalog via karpenter-provider-gcp; refresh commit 373e2baa)",
                 KARP_GCP + "pkg/providers/pricing/initial-prices.json", APACHE, "2026-08-03T07:33:56+00:00");
-        addSource("gcp-specs-skypilot", "gcp", "spec", "vCPU/memory of 19 real machine-type rows (a2, a3, n1) from "
-                + "SkyPilot catalog v8 (2.2% sample read); date unknown (commit 8427bbff, no commit date available); "
-                + "GPU count/model for a2/a3 from Google's published naming rule (-<N>g = N GPUs; a2-highgpu/megagpu "
-                + "= NVIDIA A100 40GB, a2-ultragpu = A100 80GB, a3-highgpu/edgegpu = H100 80GB)",
-                SKYPILOT + "8427bbff988abdd050a9f51addd314ef31cb4e85:catalogs/v8/gcp/vms.csv", SKYPILOT_LICENCE, "");
-        addSource("gcp-specs-derived", "gcp", "spec", "vCPU/memory DERIVED from Google's published naming rule "
-                + "<series>-<shape>-<vCPUs> and per-series memory-per-vCPU (Google Cloud 'Machine families resource "
-                + "and comparison guide' https://cloud.google.com/compute/docs/machine-resource and the per-series "
-                + "pages general-purpose-machines / compute-optimized-machines); shared-core e2-micro/small/medium, "
-                + "f1-micro, g1-small documented individually. Cross-checked against every real SkyPilot row and the "
-                + "libcloud n1/f1/g1 fixture rows, and against per-type price composition (vCPU x a + GiB x b). "
-                + "TEE flags (AMD_SEV n2d/c2d/c3d, AMD_SEV_SNP n2d, INTEL_TDX c3) are 'brief only' per tee.md, not "
-                + "confirmed by a retrieved Google page. Rule set as stated in the 2026-11-25 brief; no own date",
-                "https://cloud.google.com/compute/docs/machine-resource (published naming and memory-per-vCPU rules)",
-                "n/a (published facts; no text copied)", "");
+        addSource("gcp-prices-cyclenerd", "gcp", "price", "per-machine-type on-demand and spot USD/h, 523 types x up "
+                + "to 43 regions, computed by Cyclenerd/google-cloud-pricing-cost-calculator from Cloud Billing Catalog "
+                + "SKUs (vCPU + RAM, plus bundled GPUs and local SSD for a2/a3/g2/g4; Linux, no licence). Used where "
+                + "Karpenter (newer) has no row for the (type, region); agrees with Karpenter within 1% / 2% (spot)",
+                "Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26ff84f:pricing.yml", APACHE,
+                "2026-07-30T06:13:17Z");
+        addSource("gcp-specs-gcloud", "gcp", "spec", "complete `gcloud compute machine-types list` capture (568 types): "
+                + "vCPUs, memory GiB, shared core, deprecation; GPU model/count of a2/a3/g2/g4 types from the same "
+                + "project's pricing.yml (fd66b26, 2026-07-30). Cross-checked against Google's published naming rule "
+                + "<series>-<shape>-<vCPUs> with per-series GiB per vCPU (https://cloud.google.com/compute/docs/"
+                + "machine-resource): every rule-covered row agrees except the exceptions the importer lists, where "
+                + "gcloud's figure is used; a2/a3 '-<N>g' = N GPUs checked against every GPU row",
+                "Cyclenerd/google-cloud-pricing-cost-calculator@8c32d22df478:tools/machinetypes.csv;"
+                        + "Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26ff84f:pricing.yml",
+                APACHE, "2026-07-01T06:43:33+00:00");
+        addSource("gcp-offerings-gcloud", "gcp", "offering", "(machine type, region) offered, 43 regions, from "
+                + "`gcloud compute machine-types list` (zone suffix stripped); the only current availability list, "
+                + "so an offer exists exactly where this file lists the type",
+                "Cyclenerd/google-cloud-pricing-cost-calculator@8bf3293a3561:tools/machinetyperegion.csv", APACHE,
+                "2026-08-17T03:12:04+00:00");
         // --- Azure (azure/SOURCE.md)
         addSource("azure-specs-skypilot", "azure", "spec", "vCPU, memory GiB, accelerator name/count for 842 sizes from "
                 + "SkyPilot catalog v6 (whole file read, 9 US regions); date unknown (commit 098741e7, no commit "
@@ -178,6 +185,14 @@ public final class CatalogImporter {
         addSource("azure-specs-karpenter-sku-westcentralus", "azure", "spec", "Azure Resource SKU records captured by "
                 + "Karpenter's generator for westcentralus; only cross-checks sizes that have a spec from elsewhere",
                 KARP_AZURE + "pkg/fake/zz_generated.sku.westcentralus.go", APACHE, "2024-12-13T00:09:53Z");
+        addSource("azure-specs-constrained-skypilot", "azure", "spec", "constrained-vCPU sizes (e.g. Standard_E32-16s_v4): "
+                + "vcpus = the ACTIVE vCPU count, DERIVED from the name by Microsoft's published rule (the number after "
+                + "the dash is the count of available vCPUs; memory, storage and I/O are those of the original size, "
+                + "Microsoft Learn 'Constrained vCPU sizes for database workloads'); nominal_vcpus and memory from "
+                + "SkyPilot catalog v6 (date unknown, commit 098741e7), which reports the underlying count. Checked "
+                + "against azure/constrained_vcpu_sizes.csv and every Resource-SKU record's vCPUsAvailable",
+                AZ_CONSTRAINED_RULE + ";" + SKYPILOT + "098741e70562f65d7af1cceb81e33b284f742604:catalogs/v6/azure/vms.csv",
+                SKYPILOT_LICENCE, "");
         addSource("azure-known-skus-karpenter", "azure", "spec", "size name -> family (no specs); used only to identify "
                 + "the DCsv2 family (standardDCSv2Family, incl. Standard_DC8_v2) for the INTEL_SGX flag",
                 KARP_AZURE + "pkg/providers/instancetype/known_skus.yaml", APACHE, "2026-07-16");
@@ -201,6 +216,12 @@ public final class CatalogImporter {
                     + "470429fd > 0e419765 when the same (slug, region) occurs in several",
                     SKYPILOT + c[0] + ":catalogs/" + c[1] + "/do/vms.csv", SKYPILOT_LICENCE, "");
         }
+        addSource("do-sizes-doctl", "digitalocean", "price", "`doctl compute size list` capture (DigitalOcean /v2/sizes "
+                + "as printed by doctl): every slug family (s-, c-, c2-, g-, gd-, m-, m3-, m6-, so-, so1_5-, gpu-) with "
+                + "vCPUs, memory MiB, disk, monthly and hourly USD; as_of = commit date (the capture itself is undated). "
+                + "NO regions: offers in regions no source lists for the slug are marked availability_confirmed=false",
+                "polymathrobotics/oci@f803b4b25f6c1c1f8099b91f00609e207aeb5f2e:doctl/README.md", APACHE,
+                "2025-06-23T18:48:01-04:00");
         addSource("do-sizes-openapi", "digitalocean", "price", "example /v2/sizes payloads in DigitalOcean's official "
                 + "OpenAPI spec (s-1vcpu-1gb, gpu-h100x1-80gb); as_of = last commit touching the example files "
                 + "(the example's own capture date is unknown)",
@@ -369,18 +390,40 @@ public final class CatalogImporter {
     }
 
     // =====================================================================================
-    // GCP — names from gcp/machine_type_prices.csv (Karpenter GCP, 519 names).
-    // Specs: (a) real SkyPilot rows (gcp/machine_types_skypilot.csv), (b) derived from Google's
-    // published naming rule, cross-checked (see below). Everything else is left out.
+    // GCP — specs: gcp/machine_types_gcloud.csv (complete gcloud list, GPU data from pricing.yml).
+    // Offerings: gcp/machine_type_regions_gcloud.csv (an offer exists exactly where gcloud lists the type).
+    // Prices: gcp/machine_type_prices.csv (Karpenter, newest), else gcp/prices_cyclenerd.csv; both carry spot.
+    // Google's published naming rule is a cross-check of every rule-covered row, never a source of figures.
     // =====================================================================================
 
     /**
      * GiB per vCPU for predefined {@code <series>-<shape>-<vCPUs>} machine types — Google Cloud "Machine
      * families resource and comparison guide" and the per-series pages (general-purpose / compute-optimized
-     * machine families). Exactly the rule set of the 2026-11-25 brief.
+     * machine families). Used only to cross-check gcloud's rows (see {@link #gcpRuleExceptions}).
      */
     static final Map<String, Map<String, BigDecimal>> GCP_GIB_PER_VCPU = new TreeMap<>();
-    static final Set<String> GCP_ARM_SERIES = Set.of("t2a", "c4a");
+    /**
+     * Arm series (Google Cloud "Arm VMs on Compute Engine": T2A Ampere Altra, C4A and N4A Google Axion, A4X NVIDIA
+     * Grace); every other series is x86-64.
+     */
+    static final Set<String> GCP_ARM_SERIES = Set.of("t2a", "c4a", "n4a", "a4x");
+    /** Accelerator-optimized series: their machine types come with GPUs; without GPU data such a type is left out. */
+    static final Set<String> GCP_GPU_SERIES = Set.of("a2", "a3", "a4", "a4x", "g2", "g4");
+    /**
+     * pricing.yml GPU keys (gcp/SOURCE.md, build/mapping.csv of the same project) -> catalog gpu_model: a100 = the
+     * "Nvidia Tesla A100" (40GB) SKU, a100-80gb, h100-80gb, h100-80gb-mega (A3 Mega), l4, rtx6000 = "RTX 6000 96GB".
+     */
+    static final Map<String, String> GCP_GPU_MODEL = Map.of(
+            "a100", "nvidia a100",
+            "a100-80gb", "nvidia a100 80gb",
+            "h100-80gb", "nvidia h100 80gb",
+            "h100-80gb-mega", "nvidia h100 80gb mega",
+            "l4", "nvidia l4",
+            "rtx6000", "nvidia rtx 6000 96gb");
+    /** Google's accelerator-optimized naming: a2/a3 "-<N>g" = N attached GPUs. */
+    private static final Pattern GCP_GPU_NAME = Pattern.compile("^a[23]-[a-z]+-(\\d+)g(?:-nolssd)?$");
+    /** TPU host series (ct3, ct5lp, ..., tpu7x): accelerators are TPUs, no price or architecture in any source. */
+    private static final Pattern GCP_TPU_SERIES = Pattern.compile("^(ct\\d+[a-z]*|tpu\\d+[a-z]*)$");
 
     static {
         gcpRule("e2", "4", "8", "1");
@@ -419,139 +462,94 @@ public final class CatalogImporter {
             "g1-small", new String[] {"1", "1.7"}));
 
     private static final Pattern GCP_PREDEFINED = Pattern.compile("^([a-z0-9]+)-(standard|highmem|highcpu)-(\\d+)$");
-    // Google's accelerator-optimized naming: "-<N>g" = N attached GPUs.
-    private static final Pattern GCP_A2_A100_40 = Pattern.compile("^a2-(?:highgpu|megagpu)-(\\d+)g$");
-    private static final Pattern GCP_A2_A100_80 = Pattern.compile("^a2-ultragpu-(\\d+)g$");
-    private static final Pattern GCP_A3_H100 = Pattern.compile("^a3-(?:highgpu|edgegpu)-(\\d+)g(?:-nolssd)?$");
-    /** Relative tolerance of the price-composition consistency check. */
-    static final double GCP_PRICE_TOLERANCE = 0.01;
+    private static final String GCLOUD_SPECS = "Cyclenerd/google-cloud-pricing-cost-calculator@8c32d22df478:"
+            + "tools/machinetypes.csv";
+    private static final String GCLOUD_REGIONS = "Cyclenerd/google-cloud-pricing-cost-calculator@8bf3293a3561:"
+            + "tools/machinetyperegion.csv";
+    private static final String CYCLENERD_PRICES = "Cyclenerd/google-cloud-pricing-cost-calculator@fd66b26ff84f:"
+            + "pricing.yml";
+
+    /** Names whose gcloud spec contradicts the published per-series rule (gcloud's figure is used), per run. */
+    final Map<String, String> gcpRuleExceptions = new TreeMap<>();
 
     private void importGcp() throws IOException {
         List<String> n = notes.get("gcp");
-        List<Map<String, String>> prices = readCsv(src.resolve("gcp/machine_type_prices.csv"));
-        Set<String> names = new TreeSet<>();
-        for (Map<String, String> r : prices) {
-            if (!r.get("source").equals("karpenter-provider-gcp:pkg/providers/pricing/initial-prices.json")) {
-                throw new IllegalStateException("unexpected gcp price source " + r.get("source"));
-            }
-            checkAsOf("gcp-prices-karpenter", r.get("as_of"));
-            names.add(r.get("machine_type"));
-        }
-        // (a) real rows
-        Map<String, BigDecimal[]> real = new TreeMap<>();
-        for (Map<String, String> r : readCsv(src.resolve("gcp/machine_types_skypilot.csv"))) {
-            if (r.get("machine_type").isEmpty()) {
-                continue; // TPU accelerator entries (no vCPU/memory in source)
-            }
-            checkAsOf("gcp-specs-skypilot", r.get("as_of"));
-            BigDecimal[] v = {dec(r.get("vcpus")), dec(r.get("memory_gib"))};
-            BigDecimal[] prev = real.put(r.get("machine_type"), v);
-            if (prev != null && (prev[0].compareTo(v[0]) != 0 || prev[1].compareTo(v[1]) != 0)) {
-                throw new IllegalStateException("gcp skypilot conflicting specs for " + r.get("machine_type"));
-            }
-        }
-        // (b) derived specs for every name that follows the rule
-        Map<String, BigDecimal[]> derived = new TreeMap<>();
-        for (String name : names) {
-            BigDecimal[] d = deriveGcp(name);
-            if (d != null) {
-                derived.put(name, d);
-            }
-        }
-        // Cross-check 1: every derived spec equals every real SkyPilot row of the same name (fail loudly).
-        int checked = 0;
-        for (Map.Entry<String, BigDecimal[]> e : real.entrySet()) {
-            BigDecimal[] d = deriveGcp(e.getKey());
-            if (d == null) {
-                continue;
-            }
-            checked++;
-            if (d[0].compareTo(e.getValue()[0]) != 0 || d[1].compareTo(e.getValue()[1]) != 0) {
-                throw new IllegalStateException("gcp derived spec of " + e.getKey() + " (" + d[0] + " vCPU, " + d[1]
-                        + " GiB) disagrees with SkyPilot (" + e.getValue()[0] + ", " + e.getValue()[1] + ")");
-            }
-        }
-        // Cross-check 2: the plain current n1-*/f1-micro/g1-small rows of the libcloud fixture. The GCE API
-        // reports memoryMb as whole MiB (e.g. n1-highcpu-2 1.8 GiB -> 1843 MiB, f1-micro 0.6 GiB -> 614), so
-        // the check is |derived GiB x 1024 - memoryMb| < 1 and vCPUs equal. (-d types are DEPRECATED 2013
-        // types; the fixture's a2-highgpu-1g is hand-edited, see gcp/SOURCE.md — both ignored.)
-        for (Map<String, String> r : readCsv(src.resolve("gcp/machine_types.csv"))) {
-            String name = r.get("name");
-            if (!r.get("deprecated_state").isEmpty()
-                    || !(name.matches("^n1-(standard|highmem|highcpu)-\\d+$") || GCP_SHARED_CORE.containsKey(name))) {
-                continue;
-            }
-            BigDecimal[] d = deriveGcp(name);
-            if (d == null) {
-                throw new IllegalStateException("gcp fixture row " + name + " not derivable");
-            }
-            checked++;
-            BigDecimal diff = d[1].multiply(MIB_PER_GIB).subtract(new BigDecimal(r.get("memory_mib"))).abs();
-            if (d[0].compareTo(dec(r.get("vcpus"))) != 0 || diff.compareTo(BigDecimal.ONE) >= 0) {
-                throw new IllegalStateException("gcp derived spec of " + name + " (" + d[0] + " vCPU, " + d[1]
-                        + " GiB) disagrees with libcloud fixture (" + r.get("vcpus") + ", " + r.get("memory_mib")
-                        + " MiB)");
-            }
-        }
-        // Cross-check 3 (price composition, gcp/SOURCE.md "How a machine type price is composed"): Compute
-        // Engine bills predefined types per resource, price = vCPUs x a + GiB x b with a, b per series and
-        // region. A derived spec whose price does not fit its series' (a, b) in some region (> 1 % off after
-        // robustly fitting the others) is an exception to the per-series rule, so it is NOT emitted
-        // (left out, never "corrected" by an estimate). Shared-core types are billed differently: not checked.
-        Set<String> inconsistent = priceInconsistent(derived, prices);
-        // Emit.
         Map<String, List<String>> leftOut = new TreeMap<>();
-        for (String name : names) {
+        int ruleAgrees = 0;
+        int gpuNameChecks = 0;
+        for (Map<String, String> r : readCsv(src.resolve("gcp/machine_types_gcloud.csv"))) {
+            if (!r.get("source").equals(GCLOUD_SPECS)) {
+                throw new IllegalStateException("unexpected gcp spec source " + r.get("source"));
+            }
+            checkAsOf("gcp-specs-gcloud", r.get("as_of"));
+            String name = r.get("machine_type");
             String series = name.substring(0, name.indexOf('-'));
             TypeRow t = new TypeRow("gcp", name);
             t.family = series;
             Matcher gm = Pattern.compile("\\d+").matcher(series);
             t.generation = gm.find() ? Integer.parseInt(gm.group()) : 0; // n2d -> 2, c4a -> 4, f1 -> 1
+            t.vcpus = dec(r.get("vcpus"));
+            t.memoryGib = dec(r.get("memory_gib"));
             t.architecture = GCP_ARM_SERIES.contains(series) ? "arm64" : "x86_64";
-            t.gpuModel = "";
-            t.retired = false;
-            t.bareMetal = false;
-            if (real.containsKey(name)) {
-                BigDecimal[] v = real.get(name);
-                t.vcpus = v[0];
-                t.memoryGib = v[1];
-                t.specSource = "gcp-specs-skypilot";
-                t.specDerived = false;
-                Matcher m;
-                if ((m = GCP_A2_A100_40.matcher(name)).matches()) {
-                    t.gpuCount = Integer.parseInt(m.group(1));
-                    t.gpuModel = "nvidia a100";
-                } else if ((m = GCP_A2_A100_80.matcher(name)).matches()) {
-                    t.gpuCount = Integer.parseInt(m.group(1));
-                    t.gpuModel = "nvidia a100 80gb";
-                } else if ((m = GCP_A3_H100.matcher(name)).matches()) {
-                    t.gpuCount = Integer.parseInt(m.group(1));
-                    t.gpuModel = "nvidia h100";
-                } else if (series.equals("a2") || series.equals("a3")) {
-                    throw new IllegalStateException("gcp " + name + ": no published GPU naming rule handled");
-                }
-            } else if (derived.containsKey(name)) {
-                if (inconsistent.contains(name)) {
-                    leftOut.computeIfAbsent("derived rule contradicted by per-resource price composition "
-                            + "(exception to the per-series ratio; no real spec row to take the spec from)",
-                            k -> new ArrayList<>()).add(name);
-                    continue;
-                }
-                BigDecimal[] v = derived.get(name);
-                t.vcpus = v[0];
-                t.memoryGib = v[1];
-                t.specSource = "gcp-specs-derived";
-                t.specDerived = true;
-            } else {
-                leftOut.computeIfAbsent(gcpLeftOutReason(name, series), k -> new ArrayList<>()).add(name);
+            t.bareMetal = name.endsWith("-metal");
+            t.sharedCore = switch (r.get("shared_cpu")) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalStateException("gcp " + name + ": shared_cpu " + r.get("shared_cpu"));
+            };
+            t.burstable = t.sharedCore; // e2 shared-core, f1-micro, g1-small burst
+            t.retired = switch (r.get("deprecated")) {
+                case "OBSOLETE" -> true;          // can no longer be created
+                case "", "DEPRECATED" -> false;   // deprecated types can still be created
+                default -> throw new IllegalStateException("gcp " + name + ": deprecated " + r.get("deprecated"));
+            };
+            t.specSource = "gcp-specs-gcloud";
+            t.specDerived = false;
+            if (GCP_TPU_SERIES.matcher(series).matches()) {
+                leftOut.computeIfAbsent("TPU host types (TPU accelerators, no price, no architecture in any source)",
+                        k -> new ArrayList<>()).add(name);
                 continue;
             }
-            if (t.gpuModel.isEmpty()) {
-                t.gpuCount = 0;
+            if (!r.get("gpu_model").isEmpty()) {
+                BigDecimal count = dec(r.get("gpu_count"));
+                if (count.scale() > 0) {
+                    leftOut.computeIfAbsent("fractional GPU share (gpu_count < 1 or not whole), not a whole-GPU count",
+                            k -> new ArrayList<>()).add(name + "(" + count + ")");
+                    continue;
+                }
+                t.gpuCount = count.intValueExact();
+                t.gpuModel = GCP_GPU_MODEL.get(r.get("gpu_model"));
+                if (t.gpuModel == null) {
+                    throw new IllegalStateException("gcp " + name + ": unknown GPU key " + r.get("gpu_model"));
+                }
+                Matcher m = GCP_GPU_NAME.matcher(name);
+                if (m.matches()) {
+                    gpuNameChecks++;
+                    if (Integer.parseInt(m.group(1)) != t.gpuCount) {
+                        throw new IllegalStateException("gcp " + name + ": " + t.gpuCount + " GPUs contradict the name");
+                    }
+                }
+            } else if (GCP_GPU_SERIES.contains(series)) {
+                leftOut.computeIfAbsent("accelerator-optimized type without GPU model/count in the source",
+                        k -> new ArrayList<>()).add(name);
+                continue;
+            } else {
+                t.gpuCount = 0; // n1 etc.: GPUs are attached separately (no per-region GPU prices in any source)
+                t.gpuModel = "";
             }
-            boolean shared = GCP_SHARED_CORE.containsKey(name);
-            t.sharedCore = shared;
-            t.burstable = shared; // e2 shared-core, f1-micro, g1-small burst
+            BigDecimal[] rule = deriveGcp(name);
+            if (rule != null) {
+                if (rule[0].compareTo(t.vcpus) == 0 && rule[1].compareTo(t.memoryGib) == 0) {
+                    ruleAgrees++;
+                } else {
+                    gcpRuleExceptions.put(name, "rule " + rule[0] + " vCPU / " + rule[1] + " GiB, gcloud " + t.vcpus
+                            + " / " + t.memoryGib);
+                }
+            }
+            if (GCP_SHARED_CORE.containsKey(name) != t.sharedCore) {
+                throw new IllegalStateException("gcp " + name + ": shared core " + t.sharedCore
+                        + " contradicts the documented shared-core list");
+            }
             // tee.md "brief only": AMD SEV on N2D/C2D/C3D, SEV-SNP on N2D, Intel TDX on C3.
             Set<String> tee = new TreeSet<>();
             if (Set.of("n2d", "c2d", "c3d").contains(series)) {
@@ -566,31 +564,82 @@ public final class CatalogImporter {
             t.tee = tee;
             addType(t);
         }
-        for (Map<String, String> r : prices) {
-            String name = r.get("machine_type");
-            if (!types.containsKey(key("gcp", name))) {
+        // Offerings: exactly the (type, region) pairs gcloud lists; their spec columns must match the type's.
+        int regionRows = 0;
+        for (Map<String, String> r : readCsv(src.resolve("gcp/machine_type_regions_gcloud.csv"))) {
+            if (!r.get("source").equals(GCLOUD_REGIONS)) {
+                throw new IllegalStateException("unexpected gcp offering source " + r.get("source"));
+            }
+            checkAsOf("gcp-offerings-gcloud", r.get("as_of"));
+            TypeRow t = types.get(key("gcp", r.get("machine_type")));
+            if (t == null) {
+                continue; // a type left out above
+            }
+            if (dec(r.get("vcpus")).compareTo(t.vcpus) != 0 || dec(r.get("memory_gib")).compareTo(t.memoryGib) != 0) {
+                throw new IllegalStateException("gcp " + t.name + " " + r.get("region") + ": region row spec differs");
+            }
+            offer("gcp", t.name, r.get("region"), "hourly");
+            regionRows++;
+        }
+        // Prices: Karpenter first (2026-08-03), Cyclenerd (2026-07-30) where Karpenter has no row. On-demand and spot
+        // of one offer always come from the same row.
+        int karp = 0;
+        int cyc = 0;
+        int notOffered = 0;
+        for (Map<String, String> r : readCsv(src.resolve("gcp/machine_type_prices.csv"))) {
+            if (!r.get("source").equals("karpenter-provider-gcp:pkg/providers/pricing/initial-prices.json")) {
+                throw new IllegalStateException("unexpected gcp price source " + r.get("source"));
+            }
+            checkAsOf("gcp-prices-karpenter", r.get("as_of"));
+            Offer o = offers.get(key("gcp", r.get("machine_type"), r.get("region")));
+            if (o == null) {
+                notOffered++;
                 continue;
             }
-            // Only Karpenter prices are used (SkyPilot's a2/a3 Price excludes the GPUs, gcp/SOURCE.md).
-            Offer o = offer("gcp", name, r.get("region"), "hourly");
             o.onDemand = price(r.get("usd_per_hour_on_demand"));
             o.priceSource = o.onDemand == null ? "" : "gcp-prices-karpenter";
             o.spot = price(r.get("usd_per_hour_spot"));
             o.spotSource = o.spot == null ? "" : "gcp-prices-karpenter";
+            karp++;
         }
-        n.add("  price-list names: " + names.size() + "; real spec rows used: "
-                + real.keySet().stream().filter(names::contains).count() + "; derived specs emitted: "
-                + types.values().stream().filter(t -> t.provider.equals("gcp") && t.specDerived).count()
-                + "; derived-vs-real cross-checks passed: " + checked);
-        List<String> realNotPriced = real.keySet().stream().filter(k -> !names.contains(k)).toList();
-        n.add("  real SkyPilot rows not in the price list (not emitted): " + realNotPriced);
+        for (Map<String, String> r : readCsv(src.resolve("gcp/prices_cyclenerd.csv"))) {
+            if (!r.get("source").equals(CYCLENERD_PRICES)) {
+                throw new IllegalStateException("unexpected gcp price source " + r.get("source"));
+            }
+            checkAsOf("gcp-prices-cyclenerd", r.get("as_of"));
+            Offer o = offers.get(key("gcp", r.get("machine_type"), r.get("region")));
+            if (o == null) {
+                notOffered++;
+                continue;
+            }
+            if (!o.priceSource.isEmpty() || !o.spotSource.isEmpty()) {
+                continue; // Karpenter's newer row
+            }
+            o.onDemand = price(r.get("usd_per_hour"));
+            o.priceSource = o.onDemand == null ? "" : "gcp-prices-cyclenerd";
+            o.spot = price(r.get("spot_usd_per_hour"));
+            o.spotSource = o.spot == null ? "" : "gcp-prices-cyclenerd";
+            cyc++;
+        }
+        long gcpTypes = types.values().stream().filter(t -> t.provider.equals("gcp")).count();
+        long unpricedTypes = types.values().stream().filter(t -> t.provider.equals("gcp"))
+                .filter(t -> offers.values().stream().noneMatch(o -> o.provider.equals("gcp") && o.type.equals(t.name)
+                        && o.onDemand != null)).count();
+        n.add("  types: " + gcpTypes + " (" + unpricedTypes + " without any price: listed, never chosen); offers from "
+                + "gcloud's region list: " + regionRows + "; priced by Karpenter: " + karp + ", by Cyclenerd: " + cyc
+                + "; price rows for a (type, region) gcloud does not list (dropped): " + notOffered);
+        n.add("  naming rule cross-check: " + ruleAgrees + " rows agree; exceptions (gcloud's figure used): "
+                + gcpRuleExceptions);
+        n.add("  a2/a3 '-<N>g' GPU count checks passed: " + gpuNameChecks);
         int total = leftOut.values().stream().mapToInt(List::size).sum();
         n.add("  left out: " + total + " names");
         for (Map.Entry<String, List<String>> e : leftOut.entrySet()) {
             n.add("    " + e.getKey() + " (" + e.getValue().size() + "): " + String.join(" ", e.getValue()));
         }
-        n.add("  NOT imported: gcp/family_prices.csv (2023 per-resource SKUs; per-type prices come from Karpenter), "
-                + "gcp/prices_skypilot.csv (a2/a3 exclude GPUs; TPU 700.0 placeholders)");
+        n.add("  NOT imported: gcp/machine_types.csv (libcloud fixtures, superseded), gcp/machine_types_skypilot.csv and "
+                + "gcp/prices_skypilot.csv (sample; a2/a3 exclude GPUs; TPU 700.0 placeholders), gcp/family_prices.csv "
+                + "(2023 per-resource SKUs), gcp/machine_type_zones_gcloud_2023.csv (stale), "
+                + "gcp/accelerator_type_regions_gcloud.csv (attachable GPUs: no prices in any source)");
     }
 
     /** vCPUs and GiB of a GCP name by the published rule, or null if the rule does not cover it. */
@@ -610,89 +659,6 @@ public final class CatalogImporter {
         BigDecimal v = new BigDecimal(m.group(3));
         return new BigDecimal[] {v, norm(v.multiply(shapes.get(m.group(2))))};
     }
-
-    private static String gcpLeftOutReason(String name, String series) {
-        if (name.matches("^[a-z0-9]+-[a-z]+-\\d+-.+$")) {
-            return "suffixed variant (-lssd/-metal/...), not covered by the <series>-<shape>-<vCPUs> rule";
-        }
-        if (Set.of("a2", "a3", "g2", "g4").contains(series)) {
-            return "accelerator-optimized type without a real spec row";
-        }
-        if (GCP_GIB_PER_VCPU.containsKey(series)) {
-            return "shape not in the rule table for its series";
-        }
-        return "series not in the rule table (no memory-per-vCPU ratio in the brief's rule set)";
-    }
-
-    /** Price-composition check, see importGcp. Returns derived names inconsistent in at least one region. */
-    static Set<String> priceInconsistent(Map<String, BigDecimal[]> derived, List<Map<String, String>> prices) {
-        Map<String, List<double[]>> groups = new TreeMap<>(); // series|region -> [vcpu, gib, price, idx]
-        List<String> idx = new ArrayList<>();
-        for (Map<String, String> r : prices) {
-            String name = r.get("machine_type");
-            BigDecimal[] d = derived.get(name);
-            BigDecimal p = price(r.get("usd_per_hour_on_demand"));
-            if (d == null || p == null || GCP_SHARED_CORE.containsKey(name)) {
-                continue;
-            }
-            idx.add(name);
-            String g = name.substring(0, name.indexOf('-')) + "|" + r.get("region");
-            groups.computeIfAbsent(g, k -> new ArrayList<>())
-                    .add(new double[] {d[0].doubleValue(), d[1].doubleValue(), p.doubleValue(), idx.size() - 1});
-        }
-        Set<String> bad = new TreeSet<>();
-        for (List<double[]> all : groups.values()) {
-            if (all.size() < 3) {
-                continue;
-            }
-            List<double[]> fit = new ArrayList<>(all);
-            double[] ab = fitPrice(fit);
-            while (fit.size() > 3) {
-                int worst = -1;
-                double w = 0;
-                for (int i = 0; i < fit.size(); i++) {
-                    double e = relErr(ab, fit.get(i));
-                    if (e > w) {
-                        w = e;
-                        worst = i;
-                    }
-                }
-                if (w <= GCP_PRICE_TOLERANCE) {
-                    break;
-                }
-                fit.remove(worst);
-                ab = fitPrice(fit);
-            }
-            for (double[] x : all) {
-                if (relErr(ab, x) > GCP_PRICE_TOLERANCE) {
-                    bad.add(idx.get((int) x[3]));
-                }
-            }
-        }
-        return bad;
-    }
-
-    private static double relErr(double[] ab, double[] x) {
-        return Math.abs(ab[0] * x[0] + ab[1] * x[1] - x[2]) / x[2];
-    }
-
-    /** Least squares price ~ a*vcpu + b*gib; if vcpu and gib are collinear, price ~ a*vcpu. */
-    private static double[] fitPrice(List<double[]> xs) {
-        double vv = 0, vm = 0, mm = 0, vp = 0, mp = 0;
-        for (double[] x : xs) {
-            vv += x[0] * x[0];
-            vm += x[0] * x[1];
-            mm += x[1] * x[1];
-            vp += x[0] * x[2];
-            mp += x[1] * x[2];
-        }
-        double det = vv * mm - vm * vm;
-        if (Math.abs(det) <= 1e-9 * vv * mm) {
-            return new double[] {vp / vv, 0};
-        }
-        return new double[] {(vp * mm - mp * vm) / det, (mp * vv - vp * vm) / det};
-    }
-
     // =====================================================================================
     // Azure — specs: azure/vm_sizes_skypilot.csv (842) + azure/vm_sizes.csv (Karpenter Resource-SKU records,
     // cross-checked, preferred for CpuArchitectureType). Prices: azure/prices.csv (Karpenter kind=vm rows;
@@ -737,6 +703,19 @@ public final class CatalogImporter {
         }
         Set<String> specNames = new TreeSet<>(sky.keySet());
         specNames.addAll(sku.keySet());
+        Map<String, Map<String, String>> constrained = new TreeMap<>();
+        for (Map<String, String> r : readCsv(src.resolve("azure/constrained_vcpu_sizes.csv"))) {
+            if (!AZ_CONSTRAINED_RULE.equals(r.get("rule_source"))) {
+                throw new IllegalStateException("azure constrained size " + r.get("size") + ": unexpected rule source "
+                        + r.get("rule_source"));
+            }
+            if (constrained.put(r.get("size"), r) != null) {
+                throw new IllegalStateException("azure constrained size listed twice: " + r.get("size"));
+            }
+        }
+        int constrainedApplied = 0;
+        Map<String, BigDecimal> baseVcpus = new TreeMap<>();
+        sky.forEach((k, v) -> baseVcpus.put(k, dec(v.get("vcpus"))));
         int skuChecks = 0;
         for (String name : specNames) {
             Matcher m = AZ_NAME.matcher(name);
@@ -812,6 +791,14 @@ public final class CatalogImporter {
                 tee.add("INTEL_SGX"); // DCsv2 family incl. Standard_DC8_v2 per known_skus.yaml
             }
             t.tee = tee;
+            Map<String, String> c = constrained.get(name);
+            if (c != null) {
+                applyConstrained(t, c, recs, baseVcpus);
+                constrainedApplied++;
+            } else if (m.group(4) != null) {
+                throw new IllegalStateException("azure " + name + " has a constrained-vCPU suffix but is not in "
+                        + "azure/constrained_vcpu_sizes.csv");
+            }
             addType(t);
         }
         // Prices
@@ -909,6 +896,8 @@ public final class CatalogImporter {
             o.spotSource = "azure-spot-skypilot";
             spotSet++;
         }
+        n.add("  constrained-vCPU sizes with a spec (vcpus = active count from the name, nominal_vcpus = underlying): "
+                + constrainedApplied + " of " + constrained.size() + " listed in azure/constrained_vcpu_sizes.csv");
         n.add("  sizes with spec: " + specNames.size() + " (SkyPilot " + sky.size() + ", Karpenter SKU records only: "
                 + specNames.stream().filter(x -> !sky.containsKey(x)).toList() + "); SKU record cross-checks passed: "
                 + skuChecks);
@@ -923,6 +912,59 @@ public final class CatalogImporter {
                 + ", source spot empty: " + spotEmpty + ")");
     }
 
+    /** Microsoft Learn, "Constrained vCPU sizes for database workloads" (the rule, azure/SOURCE.md). */
+    static final String AZ_CONSTRAINED_RULE = "https://learn.microsoft.com/azure/virtual-machines/constrained-vcpu";
+    /** {@code Standard_<letters><digits>-<active><rest>}: the number after the dash is the active vCPU count. */
+    private static final Pattern AZ_CONSTRAINED = Pattern.compile("^Standard_[A-Z]+\\d+-(\\d+)[a-z]*(?:_[A-Za-z0-9]+)*$");
+
+    /**
+     * A constrained-vCPU size (Microsoft rule: the suffix after the dash is the number of available vCPUs; memory,
+     * storage and I/O stay those of the original size). vcpus becomes the active count, nominal_vcpus the underlying
+     * count the spec source reports. Cross-checked, failing loudly: the name's suffix = the sources file's
+     * active_vcpus_from_name; the spec's vCPUs = its underlying_vcpus; where a Resource-SKU record gives
+     * vCPUsAvailable, it equals the active count; active is below the underlying count.
+     */
+    private static void applyConstrained(TypeRow t, Map<String, String> c, List<Map<String, String>> skuRecords,
+            Map<String, BigDecimal> baseVcpus) {
+        Matcher m = AZ_CONSTRAINED.matcher(t.name);
+        if (!m.matches()) {
+            throw new IllegalStateException("azure constrained size " + t.name + " does not follow the naming rule");
+        }
+        BigDecimal active = dec(m.group(1));
+        if (active.compareTo(dec(c.get("active_vcpus_from_name"))) != 0) {
+            throw new IllegalStateException("azure " + t.name + ": active vCPUs from the name " + active
+                    + " != constrained_vcpu_sizes.csv " + c.get("active_vcpus_from_name"));
+        }
+        if (!c.get("underlying_vcpus").isEmpty() && dec(c.get("underlying_vcpus")).compareTo(t.vcpus) != 0) {
+            throw new IllegalStateException("azure " + t.name + ": spec vCPUs " + t.vcpus + " != underlying "
+                    + c.get("underlying_vcpus"));
+        }
+        for (Map<String, String> r : skuRecords) {
+            if (!r.get("vcpus_available").isEmpty() && dec(r.get("vcpus_available")).compareTo(active) != 0) {
+                throw new IllegalStateException("azure " + t.name + ": Resource SKU vCPUsAvailable "
+                        + r.get("vcpus_available") + " != active " + active);
+            }
+        }
+        if (active.compareTo(t.vcpus) > 0) {
+            throw new IllegalStateException("azure " + t.name + ": active " + active + " above the spec's " + t.vcpus);
+        }
+        if (active.compareTo(t.vcpus) == 0) {
+            // The spec source already reports the active count (e.g. Standard_HB60-15rs = 15): the nominal count is
+            // the original size's, when a spec of it exists.
+            BigDecimal base = baseVcpus.get(c.get("base_size"));
+            if (base != null && base.compareTo(active) <= 0) {
+                throw new IllegalStateException("azure " + t.name + ": base size has " + base + " vCPUs, not more");
+            }
+            t.nominalVcpus = base;
+        } else {
+            t.nominalVcpus = t.vcpus;
+            t.vcpus = active;
+        }
+        t.specSource = t.specSource.equals("azure-specs-skypilot") ? "azure-specs-constrained-skypilot"
+                : "azure-specs-constrained-" + t.specSource.substring("azure-specs-".length());
+        t.specDerived = true;
+    }
+
     private static String azureSkuSource(Map<String, String> r) {
         return switch (r.get("source")) {
             case "karpenter-provider-azure:pkg/fake/zz_generated.sku.southcentralus.go" ->
@@ -934,10 +976,12 @@ public final class CatalogImporter {
     }
 
     // =====================================================================================
-    // DigitalOcean — digitalocean/sizes_skypilot.csv (4 commits, overlapping) and digitalocean/sizes.csv
-    // (OpenAPI examples = current; 2015 libcloud/jclouds slugs = retired).
-    // Precedence per (slug, region): OpenAPI > SkyPilot a66ac219 > 1fbe7331 > 470429fd > 0e419765 >
-    // jclouds 2015 > libcloud 2015. Specs from the first source listing the slug, cross-checked.
+    // DigitalOcean — digitalocean/sizes_doctl_capture.csv (every current slug, dated prices, NO regions),
+    // digitalocean/sizes_skypilot.csv (4 commits, overlapping) and digitalocean/sizes.csv (OpenAPI examples =
+    // current; 2015 libcloud/jclouds slugs = retired). Specs from the first source listing the slug (doctl >
+    // OpenAPI > SkyPilot a66ac219 > 1fbe7331 > 470429fd > 0e419765 > jclouds 2015 > libcloud 2015), cross-checked.
+    // Prices: doctl wherever it lists the slug. Regions: the (slug, region) pairs the other sources list
+    // (confirmed), plus the inference documented at the offers below (availability_confirmed=false).
     // =====================================================================================
 
     static final String[][] DO_SKYPILOT_COMMITS = {
@@ -948,6 +992,15 @@ public final class CatalogImporter {
     };
     private static final Pattern DO_GPU_FAMILY = Pattern.compile("^(gpu-[a-z0-9]+?)x\\d+(-.*)?$");
     private static final Pattern DO_MANUFACTURER = Pattern.compile("(?i)'manufacturer':\\s*'([^']+)'");
+
+    private static final String DOCTL_SOURCE = "polymathrobotics/oci@f803b4b25f6c:doctl/README.md";
+    /** doctl's GPU names (Description column) -> catalog gpu_model, spelled as the other DO sources spell them. */
+    static final Map<String, String> DO_DOCTL_GPU = Map.of(
+            "H100", "nvidia h100",
+            "MI300X", "amd mi300x",
+            "L40S", "nvidia l40s",
+            "RTX 4000 Ada", "nvidia rtx 4000 ada",
+            "RTX 6000 Ada", "nvidia rtx 6000 ada");
 
     private record DoRow(String slug, String sourceId, int rank, BigDecimal vcpus, BigDecimal mem, int gpuCount,
             String gpuModel, BigDecimal hourly, BigDecimal monthly, List<String> regions, boolean retired) {}
@@ -1004,6 +1057,30 @@ public final class CatalogImporter {
                     price(r.get("price_hourly")), price(r.get("price_monthly")),
                     r.get("regions").isEmpty() ? List.of() : List.of(r.get("regions").split(";")), retired));
         }
+        // doctl capture (2025-06-23): newest dated specs and prices of every current slug, but no regions.
+        for (Map<String, String> r : readCsv(src.resolve("digitalocean/sizes_doctl_capture.csv"))) {
+            if (!r.get("source").equals(DOCTL_SOURCE)) {
+                throw new IllegalStateException("unexpected DO doctl source " + r.get("source"));
+            }
+            checkAsOf("do-sizes-doctl", r.get("as_of"));
+            BigDecimal mem = mib(r.get("memory_mib"));
+            if (mem.compareTo(dec(r.get("memory_gib"))) != 0) {
+                throw new IllegalStateException("DO doctl " + r.get("slug") + ": memory_gib != memory_mib/1024");
+            }
+            String model = "";
+            int gpus = 0;
+            if (!r.get("gpu_model_from_description").isEmpty()) {
+                model = DO_DOCTL_GPU.get(r.get("gpu_model_from_description"));
+                if (model == null) {
+                    throw new IllegalStateException("DO doctl unknown GPU " + r.get("gpu_model_from_description"));
+                }
+                gpus = Integer.parseInt(r.get("gpu_count_from_description"));
+            } else if (r.get("slug").startsWith("gpu-")) {
+                throw new IllegalStateException("DO doctl " + r.get("slug") + ": GPU slug without GPU data");
+            }
+            rows.add(new DoRow(r.get("slug"), "do-sizes-doctl", -1, dec(r.get("vcpus")), mem, gpus, model,
+                    price(r.get("price_hourly_usd")), price(r.get("price_monthly_usd")), List.of(), false));
+        }
         rows.sort(Comparator.comparingInt(DoRow::rank).thenComparing(DoRow::slug));
         Map<String, DoRow> specBy = new TreeMap<>();
         for (DoRow r : rows) {
@@ -1045,19 +1122,64 @@ public final class CatalogImporter {
             t.retired = r.retired;
             addType(t);
         }
+        // Prices: the dated doctl capture wherever it lists the slug (DigitalOcean prices a size the same in every
+        // region), else the row's own source. Availability: the (slug, region) pairs a source lists are confirmed.
+        Map<String, DoRow> doctl = new TreeMap<>();
+        rows.stream().filter(r -> r.sourceId.equals("do-sizes-doctl")).forEach(r -> doctl.put(r.slug, r));
         for (DoRow r : rows) {
             for (String region : r.regions) {
                 if (offers.containsKey(key("digitalocean", r.slug, region))) {
                     continue; // a preferred source already gave this (slug, region)
                 }
+                DoRow priced = doctl.getOrDefault(r.slug, r);
+                Offer o = offer("digitalocean", r.slug, region, "hourly");
+                o.onDemand = priced.hourly;
+                o.priceSource = priced.hourly == null ? "" : priced.sourceId;
+                o.monthly = priced.monthly;
+            }
+        }
+        // doctl slugs in regions no source lists for them: offered, availability_confirmed=false. CPU slugs: every
+        // region where some source lists a current CPU droplet; GPU slugs: only regions listed for a slug of the
+        // same GPU family (GPU droplets exist in few regions); GPU families no source places anywhere get no offer.
+        Set<String> cpuRegions = new TreeSet<>();
+        Map<String, Set<String>> gpuFamilyRegions = new TreeMap<>();
+        for (DoRow r : rows) {
+            if (r.retired) {
+                continue;
+            }
+            if (r.gpuCount == 0) {
+                cpuRegions.addAll(r.regions);
+            } else {
+                gpuFamilyRegions.computeIfAbsent(types.get(key("digitalocean", r.slug)).family,
+                        k -> new TreeSet<>()).addAll(r.regions);
+            }
+        }
+        int unconfirmed = 0;
+        Set<String> noRegion = new TreeSet<>();
+        for (DoRow r : doctl.values()) {
+            Set<String> regions = r.gpuCount == 0 ? cpuRegions
+                    : gpuFamilyRegions.getOrDefault(types.get(key("digitalocean", r.slug)).family, Set.of());
+            if (regions.isEmpty()) {
+                noRegion.add(r.slug);
+            }
+            for (String region : regions) {
+                if (offers.containsKey(key("digitalocean", r.slug, region))) {
+                    continue;
+                }
                 Offer o = offer("digitalocean", r.slug, region, "hourly");
                 o.onDemand = r.hourly;
                 o.priceSource = r.hourly == null ? "" : r.sourceId;
                 o.monthly = r.monthly;
+                o.availabilityConfirmed = false;
+                unconfirmed++;
             }
         }
         n.add("  sizes: " + specBy.size() + " (retired 2015 slugs: "
-                + specBy.values().stream().filter(DoRow::retired).count() + ")");
+                + specBy.values().stream().filter(DoRow::retired).count() + "; from the doctl capture: " + doctl.size()
+                + ")");
+        n.add("  offers with availability_confirmed=false (doctl slug in a region no source lists it in): "
+                + unconfirmed + "; CPU regions used: " + cpuRegions + "; GPU family regions: " + gpuFamilyRegions);
+        n.add("  doctl GPU slugs without any region in any source (listed, no offer): " + noRegion);
     }
 
     // =====================================================================================
@@ -1185,7 +1307,7 @@ public final class CatalogImporter {
                 throw new IllegalStateException("unknown TEE value in " + t.name + ": " + t.tee);
             }
             rows.add(List.of(t.provider, t.name, t.family, Integer.toString(t.generation), plain(t.vcpus),
-                    plain(t.memoryGib), Integer.toString(t.gpuCount), t.gpuModel, t.architecture,
+                    plain(t.nominalVcpus), plain(t.memoryGib), Integer.toString(t.gpuCount), t.gpuModel, t.architecture,
                     Boolean.toString(t.burstable), Boolean.toString(t.sharedCore), Boolean.toString(t.bareMetal), tee,
                     t.specSource, Boolean.toString(t.specDerived), Boolean.toString(t.retired)));
         }
@@ -1199,7 +1321,7 @@ public final class CatalogImporter {
         List<List<String>> rows = new ArrayList<>();
         for (Offer o : list) {
             rows.add(List.of(o.provider, o.type, o.region, plain(o.onDemand), plain(o.spot), o.priceSource,
-                    o.spotSource, o.billing, plain(o.monthly)));
+                    o.spotSource, o.billing, plain(o.monthly), Boolean.toString(o.availabilityConfirmed)));
         }
         writeCsv(out.resolve("offers.csv"), OFFER_HEADER, rows);
     }
@@ -1264,6 +1386,8 @@ public final class CatalogImporter {
         String family;
         int generation;
         BigDecimal vcpus;
+        /** The size's nominal vCPU count where it differs from the usable {@link #vcpus}, else null. */
+        BigDecimal nominalVcpus;
         BigDecimal memoryGib;
         int gpuCount;
         String gpuModel = "";
@@ -1292,6 +1416,8 @@ public final class CatalogImporter {
         BigDecimal monthly;
         String priceSource = "";
         String spotSource = "";
+        /** False when no source lists the type in the region (offered by an inference the README documents). */
+        boolean availabilityConfirmed = true;
 
         Offer(String provider, String type, String region, String billing) {
             this.provider = provider;

@@ -73,8 +73,9 @@ public class DigitalOceanPricesTest {
     @Test
     void refreshedPricesReachAnswersAsLiveWithTheirFetchTime() {
         EstimateCostResponse before = estimate("gpu-h100x1-80gb", "tor1");
-        assertEquals(6.74, before.getHourlyPrice().getUsdPerHour(), 1e-9);
+        assertEquals(3.39, before.getHourlyPrice().getUsdPerHour(), 1e-9, "the bundled doctl capture's price");
         assertFalse(before.getHourlyPrice().getSource().getLive());
+        assertEquals("do-sizes-doctl", before.getHourlyPrice().getSource().getId());
 
         Instant t0 = Instant.now().minusSeconds(1);
         List<RefreshStatus> st = refresher.refreshNow(Provider.DIGITALOCEAN);
@@ -105,19 +106,28 @@ public class DigitalOceanPricesTest {
         // a region the stand-in does not list the size in keeps its bundled price
         EstimateCostResponse sfo = estimate("s-1vcpu-1gb", "sfo3");
         assertFalse(sfo.getHourlyPrice().getSource().getLive());
-        assertEquals(0.00744, sfo.getHourlyPrice().getUsdPerHour(), 1e-6);
+        assertEquals(0.00893, sfo.getHourlyPrice().getUsdPerHour(), 1e-6);
+        assertEquals("do-sizes-doctl", sfo.getHourlyPrice().getSource().getId());
     }
 
     @Test
-    void sizesTheCatalogDoesNotKnowAreNotAdded() {
+    void liveSizesConfirmInferredOffersAndAddNone() {
+        // the bundled catalog offers c-2 and s-2vcpu-4gb in nyc3 only by inference (the doctl capture has no regions)
+        var bundled = store.bundled().provider(Provider.DIGITALOCEAN).region("nyc3").orElseThrow();
+        assertFalse(bundled.offer("c-2").availabilityConfirmed());
+        assertFalse(bundled.offer("s-2vcpu-4gb").availabilityConfirmed());
         refresher.refreshNow(Provider.DIGITALOCEAN);
         var pc = store.current().provider(Provider.DIGITALOCEAN);
-        assertTrue(pc.type("c-2").isEmpty());
-        assertNull(pc.region("nyc3").orElseThrow().offer("c-2"));
-        assertNull(pc.region("nyc3").orElseThrow().offer("s-2vcpu-4gb"));
-        assertEquals(store.bundled().offerCount(), store.current().offerCount());
+        var c2 = pc.region("nyc3").orElseThrow().offer("c-2");
+        assertTrue(c2.availabilityConfirmed(), "/v2/sizes lists c-2 in nyc3");
+        assertTrue(c2.onDemand().source().live());
+        assertEquals(0.0625, c2.onDemand().usdPerHour(), 1e-9);
+        assertTrue(pc.region("fra1").orElseThrow().offer("s-2vcpu-4gb").availabilityConfirmed());
+        assertFalse(pc.region("sfo3").orElseThrow().offer("s-2vcpu-4gb").availabilityConfirmed(),
+                "not listed live in sfo3: still inferred");
+        assertEquals(store.bundled().offerCount(), store.current().offerCount(), "no offer added");
         RefreshStatus s = refresher.status(DigitalOceanPrices.ID).orElseThrow();
-        assertTrue(s.ignored() >= 3, "c-2 x2 and s-2vcpu-4gb x2 were ignored: " + s);
+        assertEquals(0, s.ignored(), "every listed (size, region) is in the catalog: " + s);
         // s-4vcpu-8gb is not available: its bundled price stays
         assertFalse(pc.region("nyc3").orElseThrow().offer("s-4vcpu-8gb").onDemand().source().live());
     }
@@ -131,8 +141,9 @@ public class DigitalOceanPricesTest {
         assertFalse(s.toString().contains(DigitalOceanStandInResource.TOKEN));
         assertNull(s.lastSuccess());
         Price p = estimate("gpu-h100x1-80gb", "tor1").getHourlyPrice();
-        assertEquals(6.74, p.getUsdPerHour(), 1e-9);
+        assertEquals(3.39, p.getUsdPerHour(), 1e-9);
         assertFalse(p.getSource().getLive());
+        assertEquals("do-sizes-doctl", p.getSource().getId());
 
         refresher.refreshNow(Provider.DIGITALOCEAN);
         standIn.faults().inject("sizes.list", Fault.SERVER_ERROR, 10);
