@@ -75,6 +75,7 @@ public class BlueprintGrpcService implements BlueprintService {
     @Inject
     LedgerNode node;
     @Inject
+    @GrpcService
     ProvisioningGrpcService provisioning;
     @Inject
     CatalogStore catalog;
