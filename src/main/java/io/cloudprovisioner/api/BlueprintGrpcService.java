@@ -65,6 +65,11 @@ import java.util.concurrent.TimeUnit;
 public class BlueprintGrpcService implements BlueprintService {
     /** How long a call without a deadline may take. */
     static final long DEFAULT_DEADLINE_MINUTES = 30;
+    /**
+     * A DEPLOYING record untouched for this long belongs to a call that ended without recording its outcome (every
+     * deploy is bounded well below it: connect, commands and health wait, and the call's deadline).
+     */
+    static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofHours(1);
 
     @Inject
     Deployer deployer;
@@ -168,7 +173,7 @@ public class BlueprintGrpcService implements BlueprintService {
             DeploymentRecord r = deployment("CleanupBlueprint", request.hasTarget(), request.getTarget(),
                     request.getBlueprintId(), idCheck);
             List<String> removed = new ArrayList<>();
-            if (r.state() == DeploymentState.DEPLOYING) {
+            if (r.state() == DeploymentState.DEPLOYING && !abandoned(r)) {
                 throw ApiErrors.build(com.google.rpc.Code.ABORTED, "blueprint " + r.blueprintId() + " is being "
                         + "deployed (request " + r.clientRequestId() + "); retry the cleanup when that call ended",
                         "DEPLOYMENT_IN_PROGRESS", Map.of("client_request_id", r.clientRequestId()));
@@ -275,7 +280,12 @@ public class BlueprintGrpcService implements BlueprintService {
                 case RUNNING -> {
                     return result(known, inst, true);
                 }
-                case DEPLOYING -> throw inProgress(known);
+                case DEPLOYING -> {
+                    if (!abandoned(known) || !store.takeOver(key, known.updatedAt(), node.id())) {
+                        throw inProgress(known);
+                    }
+                    record = store.find(key).orElseThrow();
+                }
                 case REMOVED -> throw removed(known);
                 default -> { // FAILED: try again
                     liveElsewhere(p, instanceId, w.id(), key);
@@ -299,10 +309,20 @@ public class BlueprintGrpcService implements BlueprintService {
         try {
             return result(deployer.deploy(record, w, deadline), inst, false);
         } catch (RuntimeException e) {
-            StatusRuntimeException s = hostError(e);
+            StatusRuntimeException s;
+            try {
+                s = hostError(e);
+            } catch (RuntimeException unexpected) {
+                store.failed(key, "failed unexpectedly (see the service log)");
+                throw unexpected;
+            }
             store.failed(key, s.getStatus().getDescription() == null ? "failed" : s.getStatus().getDescription());
             throw s;
         }
+    }
+
+    private static boolean abandoned(DeploymentRecord r) {
+        return r.updatedAt().plus(ABANDONED_AFTER).isBefore(Instant.now());
     }
 
     private void liveElsewhere(Provider p, String instanceId, String blueprintId, String key) {

@@ -61,6 +61,20 @@ public class DeploymentStore implements HostKeyStore {
                 DeploymentState.DEPLOYING.name(), owner);
     }
 
+    /**
+     * Takes over a DEPLOYING record nobody has touched since {@code updatedAt} (its call ended without recording an
+     * outcome, e.g. the process died): compare-and-set on the last update.
+     */
+    public boolean takeOver(String key, Instant updatedAt, String owner) {
+        try (Connection c = db.connection()) {
+            return update(c, "UPDATE deployment_record SET owner=?, detail=NULL, updated_at=? WHERE request_key=? AND "
+                    + "state=? AND updated_at=?", owner, ts(Instant.now()), key, DeploymentState.DEPLOYING.name(),
+                    ts(updatedAt)) == 1;
+        } catch (SQLException e) {
+            throw new LedgerException("taking over deployment " + key, e);
+        }
+    }
+
     /** The container is up: what it is and where it publishes. */
     public void started(String key, String runtime, String containerId, List<DeploymentRecord.PortMapping> ports,
             String qosEndpoint) {

@@ -56,6 +56,8 @@ public class BlueprintApiTest {
     ServiceKeys keys;
     @Inject
     DeploymentStore store;
+    @Inject
+    io.cloudprovisioner.ledger.LedgerDatabase db;
 
     ManagedChannel channel;
     BlueprintServiceGrpc.BlueprintServiceBlockingStub api;
@@ -221,5 +223,38 @@ public class BlueprintApiTest {
         StatusRuntimeException reused = expect(Status.Code.ALREADY_EXISTS, () -> api.deployBlueprint(deploy(i,
                 blueprint("web").putEnv("GREETING", "other"), "bp-hostkey-req").build()));
         assertEquals("IDEMPOTENCY_KEY_REUSED", errorInfo(reused).getReason());
+    }
+
+    @Test
+    void aDeploymentInProgressIsNotStartedTwiceAndAnAbandonedOneIsTakenOver() throws Exception {
+        ProvisionedInstance i = droplet("bp-takeover-1");
+        DeployBlueprintRequest req = deploy(i, blueprint("job"), "bp-takeover-req").build();
+        String key = "bp-takeover-req";
+        // a call that recorded DEPLOYING and is still running (or died without recording an outcome)
+        assertTrue(store.begin(new DeploymentRecord(key, key, io.cloudprovisioner.ledger.Fingerprint.of(
+                req.toBuilder().clearClientRequestId().build()), "test", "job", "localhost/cp-test:1",
+                io.cloudprovisioner.domain.Provider.DIGITALOCEAN, "nyc3", i.getId(), "127.0.0.1",
+                DeployStandInResource.sshServer().port(), "root", null, Deployer.containerName("job", key), null,
+                ".cloudprovisioner/deployments/x", "0", List.of(), "/health", null, DeploymentState.DEPLOYING, null,
+                "another-node", java.time.Instant.now(), java.time.Instant.now())));
+        assertEquals("REQUEST_IN_PROGRESS", errorInfo(expect(Status.Code.ABORTED, () -> api.deployBlueprint(req)))
+                .getReason());
+        assertEquals("DEPLOYMENT_IN_PROGRESS", errorInfo(expect(Status.Code.ABORTED, () -> api.cleanupBlueprint(
+                CleanupBlueprintRequest.newBuilder().setTarget(target(i)).setBlueprintId("job").build()))).getReason());
+        // two hours without an update: abandoned, so the same request takes it over and goes on (to SSH, where the
+        // host key pinned here stops it)
+        try (java.sql.Connection c = db.connection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "UPDATE deployment_record SET updated_at=? WHERE request_key=?")) {
+            ps.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(2));
+            ps.setString(2, key);
+            assertEquals(1, ps.executeUpdate());
+        }
+        store.repin("127.0.0.1", DeployStandInResource.sshServer().port(),
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl");
+        assertEquals("HOST_KEY_CHANGED", errorInfo(expect(Status.Code.FAILED_PRECONDITION,
+                () -> api.deployBlueprint(req))).getReason());
+        DeploymentRecord r = store.find(key).orElseThrow();
+        assertEquals(DeploymentState.FAILED, r.state());
+        assertTrue(r.owner() != null && !r.owner().equals("another-node"), "taken over: " + r.owner());
     }
 }
