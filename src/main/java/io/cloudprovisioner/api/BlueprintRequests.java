@@ -67,7 +67,7 @@ final class BlueprintRequests {
         if (b.getEnvCount() > MAX_ENV) {
             v.add(field + ".env", "at most " + MAX_ENV + " variables");
         }
-        Set<String> seen = new HashSet<>();
+        // names are map keys, so unique by construction (protobuf keeps the last of repeated keys)
         for (Map.Entry<String, String> e : new TreeMap<>(b.getEnvMap()).entrySet()) {
             String name = e.getKey();
             String shown = name.length() > 64 ? name.substring(0, 64) : name;
@@ -76,8 +76,6 @@ final class BlueprintRequests {
             } else if (RESERVED_ENV.matcher(name).matches()) {
                 v.add(field + ".env[" + name + "]", "reserved: it would change the container engine or the shell "
                         + "that starts it (names matching " + RESERVED_ENV.pattern() + ")");
-            } else if (!seen.add(name)) {
-                v.add(field + ".env[" + name + "]", "duplicate name");
             } else if (e.getValue().indexOf('\0') >= 0) {
                 v.add(field + ".env[" + name + "]", "values cannot contain NUL"); // the value itself is never echoed
             } else if (e.getValue().length() > MAX_ENV_VALUE) {

@@ -69,7 +69,7 @@ public final class SshClient {
             s.setConfig("PreferredAuthentications", "publickey");
             long left = Duration.between(Instant.now(), deadline).toMillis();
             int timeout = (int) Math.max(1000, Math.min(connectTimeout.toMillis(), left));
-            s.setTimeout(Math.max(timeout, 30_000));
+            // also the socket read timeout: a long quiet command (a pull) keeps the session alive with keepalives
             s.setServerAliveInterval(15_000);
             s.connect(timeout);
             return new SshSession(s, target);
