@@ -223,6 +223,17 @@ public class BlueprintApiTest {
         StatusRuntimeException reused = expect(Status.Code.ALREADY_EXISTS, () -> api.deployBlueprint(deploy(i,
                 blueprint("web").putEnv("GREETING", "other"), "bp-hostkey-req").build()));
         assertEquals("IDEMPOTENCY_KEY_REUSED", errorInfo(reused).getReason());
+
+        // once the instance is terminated nothing is left on a host: cleanup only closes the record, and with
+        // terminate_instance goes through TerminateInstance (replayed when repeated)
+        provisioning.terminateInstance(TerminateInstanceRequest.newBuilder()
+                .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setInstanceId(i.getId()).build());
+        CleanupBlueprintRequest cleanup = CleanupBlueprintRequest.newBuilder().setTarget(target(i))
+                .setBlueprintId("web").setTerminateInstance(true).setClientRequestId("bp-hostkey-clean").build();
+        List<String> expected = List.of("instance digitalocean/" + i.getId() + " (terminated)");
+        assertEquals(expected, api.cleanupBlueprint(cleanup).getRemovedList());
+        assertEquals(DeploymentState.REMOVED, store.find("bp-hostkey-req").orElseThrow().state());
+        assertEquals(expected, api.cleanupBlueprint(cleanup).getRemovedList(), "repeating it is harmless");
     }
 
     @Test

@@ -77,6 +77,8 @@ public class BlueprintDeployIT {
 
     @Inject
     DeploymentStore store;
+    @Inject
+    io.cloudprovisioner.ledger.Ledger ledger;
 
     ManagedChannel channel;
     BlueprintServiceGrpc.BlueprintServiceBlockingStub api;
@@ -214,14 +216,17 @@ public class BlueprintDeployIT {
         assertTrue(down.getDetail().startsWith("HTTP GET http://127.0.0.1:8080/health: connection refused"),
                 down.getDetail());
 
-        // cleanup leaves nothing; repeating it is harmless
-        CleanupBlueprintResponse c = api.cleanupBlueprint(CleanupBlueprintRequest.newBuilder().setTarget(target(i))
-                .setBlueprintId("web").setClientRequestId("it-clean-1").build());
-        assertEquals(List.of("container " + name + " (" + id + ") on 127.0.0.1"), c.getRemovedList());
+        // cleanup leaves nothing (the instance too, asked to); repeating it is harmless
+        CleanupBlueprintRequest cleanup = CleanupBlueprintRequest.newBuilder().setTarget(target(i))
+                .setBlueprintId("web").setTerminateInstance(true).setClientRequestId("it-clean-1").build();
+        String instance = "instance digitalocean/" + i.getId() + " (terminated)";
+        assertEquals(List.of("container " + name + " (" + id + ") on 127.0.0.1", instance),
+                api.cleanupBlueprint(cleanup).getRemovedList());
         assertTrue(podman("container", "exists", name).startsWith("1:"), "no container");
         assertFalse(Files.exists(files), "no files");
-        assertEquals(List.of(), api.cleanupBlueprint(CleanupBlueprintRequest.newBuilder().setTarget(target(i))
-                .setBlueprintId("web").setClientRequestId("it-clean-1").build()).getRemovedList());
+        assertEquals(io.cloudprovisioner.ledger.RecordState.TERMINATED, ledger.findByInstance(
+                io.cloudprovisioner.domain.Provider.DIGITALOCEAN, i.getId()).orElseThrow().state());
+        assertEquals(List.of(instance), api.cleanupBlueprint(cleanup).getRemovedList());
         assertEquals(DeploymentState.REMOVED, store.find("it-web-1").orElseThrow().state());
         assertEquals("DEPLOYMENT_REMOVED", errorInfo(expect(Status.Code.NOT_FOUND, () -> api.healthCheckBlueprint(
                 HealthCheckBlueprintRequest.newBuilder().setTarget(target(i)).setBlueprintId("web").build())))
