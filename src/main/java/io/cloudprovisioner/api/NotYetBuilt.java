@@ -18,10 +18,19 @@ final class NotYetBuilt {
     }
 
     static StatusRuntimeException deployment(String method) {
-        return ApiErrors.unimplemented(method + " needs workload deployment (SSH + container runtime on the "
-                + "instance, Kubernetes), which this build does not include yet. Working now: CatalogService "
-                + "(MapInstanceType, EstimateCost, SelectProvider, ...) and ProvisioningService (ProvisionInstance, "
-                + "TerminateInstance, GetInstanceStatus, GetInstanceDetails, ListInstances, Reconcile).",
-                "DEPLOYMENT_MISSING", Map.of("method", method, "missing", "deployment"));
+        return ApiErrors.unimplemented(method + " needs provisioning and deployment in one call, which this build "
+                + "does not include yet. Working now: CatalogService (MapInstanceType, EstimateCost, SelectProvider, "
+                + "...), ProvisioningService (ProvisionInstance, TerminateInstance, GetInstanceStatus, "
+                + "GetInstanceDetails, ListInstances, Reconcile) and BlueprintService on existing VM instances "
+                + "(DeployBlueprint, DeployBlueprintToTarget with target.instance_id, HealthCheckBlueprint, "
+                + "CleanupBlueprint).", "DEPLOYMENT_MISSING", Map.of("method", method, "missing", "deployment"));
+    }
+
+    /** A kind of deployment target (or a way of deploying) this build does not have yet. */
+    static StatusRuntimeException deploymentTarget(String method, String what) {
+        return ApiErrors.unimplemented(method + ": " + what + " is not part of this build. Working now: VM targets "
+                + "that are existing instances created by this service (ProvisionInstance, then DeployBlueprint or "
+                + "DeployBlueprintToTarget with target.instance_id).", "DEPLOYMENT_TARGET_MISSING",
+                Map.of("method", method, "missing", what));
     }
 }

@@ -445,7 +445,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     }
 
     /** A record as the API shows it (price from the catalog, as when it was chosen). */
-    private ProvisionedInstance toProto(LedgerRecord r) {
+    ProvisionedInstance toProto(LedgerRecord r) {
         ProvisionedInstance.Builder b = ProvisionedInstance.newBuilder().setLedgerState(ledgerState(r.state()))
                 .setClientRequestId(r.clientRequestId()).putAllLabels(ManagedLabels.forRequest(r.clientRequestId(),
                         r.labels())).setSpot(r.spot());
@@ -587,7 +587,16 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
      */
     @Override
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
-        return ApiErrors.unary("TerminateInstance", () -> {
+        return ApiErrors.unary("TerminateInstance", () -> terminate(request), calls);
+    }
+
+    /** The TerminateInstance workflow on the calling thread (CleanupBlueprint's terminate_instance uses it too). */
+    TerminateInstanceResponse terminate(TerminateInstanceRequest request) {
+        return terminateWork(request).get();
+    }
+
+    private Supplier<TerminateInstanceResponse> terminateWork(TerminateInstanceRequest request) {
+        return () -> {
             RequestValidator v = new RequestValidator();
             Provider p = v.provider(request.getProvider(), "provider", true);
             String asked = request.getRegion();
@@ -682,7 +691,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                     node.release(rec.requestKey());
                 }
             }
-        }, calls);
+        };
     }
 
     /** The region the instance is in ({@code where} says so); INVALID_ARGUMENT when the request named another. */

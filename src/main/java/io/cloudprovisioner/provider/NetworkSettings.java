@@ -19,7 +19,11 @@ public interface NetworkSettings {
     @WithDefault("0.0.0.0/0")
     List<String> ingressCidrs();
 
-    /** SSH public key (OpenSSH format) installed for the login user; empty = none. */
+    /**
+     * SSH public key (OpenSSH format) installed for the login user. Empty: the service's own deployment key
+     * (io.cloudprovisioner.deployment.ServiceKeys fills it in), or none with
+     * cloudprovisioner.deployment.install-service-key=false.
+     */
     Optional<String> sshPublicKey();
 
     /** Login user name where the provider lets us choose it (Azure, GCP metadata). */

@@ -61,6 +61,7 @@ public final class DigitalOceanStandIn implements StandIn {
     private final AtomicLong remaining = new AtomicLong(5000);
     private final List<List<String>> everCreated = new ArrayList<>();
     private final AtomicLong serviceNanos = new AtomicLong();
+    private volatile String publicIpv4;
 
     /** @param token the bearer token requests must carry (anything else gets DigitalOcean's 401) */
     public DigitalOceanStandIn(String token) {
@@ -109,6 +110,14 @@ public final class DigitalOceanStandIn implements StandIn {
      */
     public long serviceNanos() {
         return serviceNanos.get();
+    }
+
+    /**
+     * Every droplet's public IPv4 from now on (kept across {@link #reset()}), e.g. 127.0.0.1 so that deployment tests
+     * reach a local sshd as "the droplet"; null = the documentation range 203.0.113.x (the default).
+     */
+    public void publicIpv4(String ip) {
+        publicIpv4 = ip;
     }
 
     /** Creates a droplet as if someone (or an earlier, forgotten call) made it outside this service; its id. */
@@ -467,7 +476,9 @@ public final class DigitalOceanStandIn implements StandIn {
         ArrayNode v4 = networks.putArray("v4");
         networks.putArray("v6");
         if (!d.status.equals("new")) {
-            v4.addObject().put("ip_address", "203.0.113." + (d.id % 200 + 1)).put("netmask", "255.255.240.0")
+            String ip = publicIpv4;
+            v4.addObject().put("ip_address", ip != null ? ip : "203.0.113." + (d.id % 200 + 1))
+                    .put("netmask", "255.255.240.0")
                     .put("gateway", "203.0.113.1").put("type", "public");
             v4.addObject().put("ip_address", "10.128.0." + (d.id % 200 + 1)).put("netmask", "255.255.0.0")
                     .put("gateway", "10.128.0.1").put("type", "private");

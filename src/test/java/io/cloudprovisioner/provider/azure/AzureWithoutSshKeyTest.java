@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = AzureWithoutSshKeyTest.WithoutSshKey.class, restrictToAnnotatedClass = true)
 public class AzureWithoutSshKeyTest {
-    /** The usual Azure stand-in configuration without cloudprovisioner.network.ssh-public-key. */
+    /** The usual Azure stand-in configuration without any SSH public key to install. */
     public static class WithoutSshKey extends AzureStandInResource {
         @Override
         public Map<String, String> start() {
             Map<String, String> cfg = new java.util.HashMap<>(super.start());
             cfg.remove("cloudprovisioner.network.ssh-public-key");
+            cfg.put("cloudprovisioner.deployment.install-service-key", "false"); // nor the service's own key
             return cfg;
         }
     }
