@@ -11,7 +11,9 @@ import io.cloudprovisioner.api.v1.DeployBlueprintToTargetRequest;
 import io.cloudprovisioner.api.v1.DeployBlueprintToTargetResponse;
 import io.cloudprovisioner.api.v1.HealthCheckBlueprintRequest;
 import io.cloudprovisioner.api.v1.HealthCheckBlueprintResponse;
+import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -26,26 +28,31 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<DeployBlueprintResponse> deployBlueprint(DeployBlueprintRequest request) {
         return Uni.createFrom().failure(NotYetBuilt.deployment("DeployBlueprint"));
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<DeployBlueprintToTargetResponse> deployBlueprintToTarget(DeployBlueprintToTargetRequest request) {
         return Uni.createFrom().failure(NotYetBuilt.deployment("DeployBlueprintToTarget"));
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<HealthCheckBlueprintResponse> healthCheckBlueprint(HealthCheckBlueprintRequest request) {
         return Uni.createFrom().failure(NotYetBuilt.deployment("HealthCheckBlueprint"));
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<CleanupBlueprintResponse> cleanupBlueprint(CleanupBlueprintRequest request) {
         return Uni.createFrom().failure(NotYetBuilt.deployment("CleanupBlueprint"));
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Multi<AutoDeployResponse> autoDeploy(AutoDeployRequest request) {
         return Multi.createFrom().failure(NotYetBuilt.deployment("AutoDeploy"));
     }

@@ -41,7 +41,9 @@ import io.cloudprovisioner.selection.Rejection;
 import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
+import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     ProviderAdapters adapters;
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ListProvidersResponse> listProviders(ListProvidersRequest request) {
         return ApiErrors.unary("ListProviders", () -> {
             Catalog cat = catalog.current();
@@ -110,6 +113,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ListInstanceTypesResponse> listInstanceTypes(ListInstanceTypesRequest request) {
         return ApiErrors.unary("ListInstanceTypes", () -> {
             Catalog cat = catalog.current();
@@ -238,6 +242,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<MapInstanceTypeResponse> mapInstanceType(MapInstanceTypeRequest request) {
         return ApiErrors.unary("MapInstanceType", () -> {
             Catalog cat = catalog.current();
@@ -295,6 +300,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<EstimateCostResponse> estimateCost(EstimateCostRequest request) {
         return ApiErrors.unary("EstimateCost", () -> {
             Catalog cat = catalog.current();
@@ -357,6 +363,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<SelectProviderResponse> selectProvider(SelectProviderRequest request) {
         return ApiErrors.unary("SelectProvider", () -> {
             Catalog cat = catalog.current();
@@ -424,6 +431,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<DiscoverMachineTypesResponse> discoverMachineTypes(DiscoverMachineTypesRequest request) {
         return ApiErrors.unary("DiscoverMachineTypes", () -> {
             Catalog cat = catalog.current();
