@@ -32,6 +32,7 @@ public class SecureDefaultsIT {
             String log = Files.readString(app.log());
             assertTrue(log.contains("Listening on: http://127.0.0.1:" + app.grpcPort()), log);
             assertFalse(log.contains("0.0.0.0"), "nothing else is bound");
+            assertEquals(io.grpc.Status.Code.OK, reflection(app), "reflection is on for loopback");
         }
     }
 
@@ -58,6 +59,15 @@ public class SecureDefaultsIT {
                     "cloudprovisioner.security.insecure=true: the service listens on 0.0.0.0 WITHOUT authentication")),
                     log);
             assertEquals(true, app.alive());
+            assertEquals(io.grpc.Status.Code.UNIMPLEMENTED, reflection(app), "no reflection off loopback by default");
         }
+    }
+
+    static io.grpc.Status.Code reflection(AppProcess app) {
+        byte[] list = io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build()
+                .toByteArray();
+        return io.cloudprovisioner.api.RawGrpc.call(app.channel(), io.cloudprovisioner.api.RawGrpc.method(
+                "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING), 10_000, list).code();
     }
 }
