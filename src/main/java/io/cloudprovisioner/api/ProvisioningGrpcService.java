@@ -283,8 +283,10 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             boolean spot = spec != null && spec.allowSpot() && in.prefs().spotAllowed()
                     && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
             ProviderAdapter adapter = adapterFor(t.provider());
-            // the ledger key is the request's label in the cloud (the id, scoped to the caller)
-            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, key,
+            // the request's name in the cloud: the id as sent for the default owner (as before ownership), else the
+            // ledger key (the id scoped to the caller), so that two callers' ids never name the same instance
+            String cloudId = key.equals(requestId.toLowerCase(Locale.ROOT)) ? requestId : key;
+            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, cloudId,
                     request.getLabelsMap(), storage);
             int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
             try {

@@ -177,6 +177,7 @@ public class SecurityIT {
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)))));
         refused.put("wrong audience", bearer(token("jwt-elsewhere", Set.of("admin"), b -> b.audience("another"))));
         refused.put("unknown API key", with("x-api-key", "cpk_unknownSENTINELkey000000000000000000000000"));
+        refused.put("too long a principal", bearer(token("p".repeat(513), Set.of("admin"), b -> b)));
         SECRETS.add("malformed-SENTINEL-token");
         SECRETS.add("cpk_unknownSENTINELkey000000000000000000000000");
         Map<String, Channel> smaller = Map.of("viewer", bearer(noRole), "operator", apiKey("viewer-vic"),
