@@ -12,8 +12,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Which authentication is configured: API keys ({@code cloudprovisioner.security.api-keys-file}) and / or JWT
  * bearer tokens (a verification key: {@code mp.jwt.verify.publickey} or {@code mp.jwt.verify.publickey.location},
- * which may be a JWKS URL). With neither, every caller is the local administrator and the service may bind only a
- * loopback address (unless {@code cloudprovisioner.security.insecure=true}).
+ * which may be a JWKS URL, and the issuer {@code mp.jwt.verify.issuer}). With neither, every caller is the local
+ * administrator and the service may bind only a loopback address (unless
+ * {@code cloudprovisioner.security.insecure=true}).
  */
 @Singleton
 public class SecuritySettings {
@@ -29,22 +30,28 @@ public class SecuritySettings {
         Config c = ConfigProvider.getConfig();
         apiKeysFile = c.getOptionalValue("cloudprovisioner.security.api-keys-file", String.class)
                 .filter(s -> !s.isBlank());
-        jwt = configured(c, "mp.jwt.verify.publickey") || configured(c, "mp.jwt.verify.publickey.location");
+        jwt = jwtIn(c);
         insecure = c.getOptionalValue("cloudprovisioner.security.insecure", Boolean.class).orElse(false);
         defaultOwner = c.getOptionalValue(DEFAULT_OWNER_KEY, String.class).filter(s -> !s.isBlank())
                 .orElse("anonymous");
     }
 
+    /** The issuer smallrye-jwt's dev services put beside the in-memory key pair they make in dev and test mode. */
+    static final String DEV_SERVICES_ISSUER = "https://quarkus.io/issuer";
+
     /**
-     * Whether {@code key} has a value set by the operator (application.properties, environment, system property):
-     * the in-memory key pair smallrye-jwt's dev services make in dev and test mode does not count.
+     * JWT verification is on when a verification key and the issuer are both set. The in-memory key pair (and its
+     * issuer) that smallrye-jwt's dev services make in dev and test mode do not count: they are nobody's
+     * configuration.
      */
-    private static boolean configured(Config c, String key) {
-        org.eclipse.microprofile.config.ConfigValue v = c.getConfigValue(key);
-        String source = v.getSourceName() == null ? "" : v.getSourceName().toLowerCase(java.util.Locale.ROOT);
-        // dev services' values arrive as build-time defaults ("DefaultValuesConfigSource")
-        return v.getValue() != null && !v.getValue().isBlank() && !source.contains("devservices")
-                && !source.startsWith("defaultvaluesconfigsource");
+    private static boolean jwtIn(Config c) {
+        boolean key = set(c, "mp.jwt.verify.publickey") || set(c, "mp.jwt.verify.publickey.location");
+        String issuer = c.getOptionalValue("mp.jwt.verify.issuer", String.class).orElse("").strip();
+        return key && !issuer.isEmpty() && !issuer.equals(DEV_SERVICES_ISSUER);
+    }
+
+    private static boolean set(Config c, String key) {
+        return c.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isPresent();
     }
 
     public Optional<String> apiKeysFile() {
