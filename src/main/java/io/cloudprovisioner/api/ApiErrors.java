@@ -274,8 +274,23 @@ public final class ApiErrors {
 
     /** As {@link #unary(String, Supplier)}, running the work on {@code executor} when it is not null. */
     public static <T> Uni<T> unary(String method, Supplier<T> work, java.util.concurrent.Executor executor) {
-        Deadline deadline = Context.current().getDeadline();
+        Context call = Context.current();
+        Deadline deadline = call.getDeadline();
         Uni<T> uni = Uni.createFrom().item(() -> {
+            Context previous = call.attach(); // the call's context (its caller) on whichever thread runs the work
+            try {
+                return run(method, work, deadline);
+            } finally {
+                call.detach(previous);
+            }
+        });
+        Uni<T> placed = executor == null ? uni : uni.runSubscriptionOn(executor);
+        // the work runs once the caller's identity is known (CallerInterceptor)
+        return Uni.createFrom().completionStage(CallerInterceptor.known()).chain(() -> placed);
+    }
+
+    private static <T> T run(String method, Supplier<T> work, Deadline deadline) {
+        {
             if (deadline != null && deadline.isExpired()) {
                 throw build(Code.DEADLINE_EXCEEDED, method + ": the caller's deadline passed before the call ran",
                         "DEADLINE_EXCEEDED", Map.of());
@@ -298,7 +313,6 @@ public final class ApiErrors {
                 throw build(Code.INTERNAL, method + " failed unexpectedly; reference " + ref, "INTERNAL",
                         Map.of("reference", ref));
             }
-        });
-        return executor == null ? uni : uni.runSubscriptionOn(executor);
+        }
     }
 }

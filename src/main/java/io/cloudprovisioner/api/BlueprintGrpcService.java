@@ -40,7 +40,9 @@ import io.cloudprovisioner.provider.NetworkSettings;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
+import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -94,12 +96,15 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     ProviderCallExecutor calls;
     @Inject
     NetworkSettings network;
+    @Inject
+    io.cloudprovisioner.security.Ownership ownership;
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<DeployBlueprintResponse> deployBlueprint(DeployBlueprintRequest request) {
         Instant deadline = deadline();
-        String caller = CallerInterceptor.current();
         return ApiErrors.unary("DeployBlueprint", () -> {
+            String caller = CallerInterceptor.current(); // resolved inside unary (the identity is deferred)
             RequestValidator v = new RequestValidator();
             Provider p = v.provider(request.getProvider(), "provider", true);
             instanceRef(v, p, request.getRegion(), request.getInstanceId(), "");
@@ -113,10 +118,11 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<DeployBlueprintToTargetResponse> deployBlueprintToTarget(DeployBlueprintToTargetRequest request) {
         Instant deadline = deadline();
-        String caller = CallerInterceptor.current();
         return ApiErrors.unary("DeployBlueprintToTarget", () -> {
+            String caller = CallerInterceptor.current(); // resolved inside unary (the identity is deferred)
             DeploymentTarget t = request.getTarget();
             vmOnly("DeployBlueprintToTarget", t);
             if (request.hasTarget() && t.getInstanceId().isEmpty()) {
@@ -143,6 +149,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<HealthCheckBlueprintResponse> healthCheckBlueprint(HealthCheckBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("HealthCheckBlueprint", () -> {
@@ -170,6 +177,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<CleanupBlueprintResponse> cleanupBlueprint(CleanupBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("CleanupBlueprint", () -> {
@@ -209,6 +217,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Multi<AutoDeployResponse> autoDeploy(AutoDeployRequest request) {
         return Multi.createFrom().failure(NotYetBuilt.deployment("AutoDeploy"));
     }
@@ -238,7 +247,10 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
 
     /** The instance of the ledger a deployment goes onto: created by this service, RUNNING, with a public IP. */
     private LedgerRecord instance(Provider p, String region, String instanceId) {
-        LedgerRecord inst = ledger.findByInstance(p, instanceId).orElseThrow(() -> ApiErrors.notFound("instance "
+        CallerInterceptor.Caller who = CallerInterceptor.caller();
+        // another caller's instance is not found, exactly like one the ledger does not have
+        LedgerRecord inst = ledger.findByInstance(p, instanceId).filter(r -> ownership.mayTouch(who, r))
+                .orElseThrow(() -> ApiErrors.notFound("instance "
                 + p.id() + "/" + instanceId + " is not one this service created (the ledger has no record of it): "
                 + "blueprints are deployed onto instances made with ProvisionInstance", "INSTANCE_NOT_FOUND",
                 "instance", p.id() + "/" + instanceId, Map.of("provider", p.id(), "instance_id", instanceId)));
@@ -272,7 +284,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
                             "NETWORK", "cloudprovisioner.network.ingress-ports", "must contain " + String.join(", ",
                                     closed))), Map.of("ports", String.join(",", closed)));
         }
-        String key = requestId.toLowerCase(Locale.ROOT);
+        String key = ownership.key(caller, requestId); // ids are scoped per principal, as ProvisionInstance's
         DeploymentRecord known = store.find(key).orElse(null);
         DeploymentRecord record;
         if (known != null) {
@@ -352,7 +364,10 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
         instanceRef(v, p, t.getRegion(), t.getInstanceId(), "target.");
         BlueprintRequests.blueprintId(v, blueprintId, "blueprint_id");
         v.throwIfInvalid();
-        return store.latest(p, t.getInstanceId(), blueprintId).orElseThrow(() -> ApiErrors.notFound("no deployment "
+        CallerInterceptor.Caller who = CallerInterceptor.caller();
+        // another caller's deployment is not found, exactly like a missing one (no enumeration); admin sees all
+        return store.latest(p, t.getInstanceId(), blueprintId).filter(d -> who.admin()
+                || who.principal().equals(d.caller())).orElseThrow(() -> ApiErrors.notFound("no deployment "
                 + "of blueprint " + blueprintId + " on instance " + p.id() + "/" + t.getInstanceId(),
                 "DEPLOYMENT_NOT_FOUND", "blueprint deployment", p.id() + "/" + t.getInstanceId() + "/" + blueprintId,
                 Map.of("blueprint_id", blueprintId)));

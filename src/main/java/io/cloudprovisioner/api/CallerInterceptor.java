@@ -1,38 +1,92 @@
 package io.cloudprovisioner.api;
 
 import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.regex.Pattern;
+import jakarta.inject.Inject;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Names the caller of each call for the ledger: the {@code x-caller} request header when it is a plain name
- * (letters, digits, '.', '_', '-', '@', ':', '/', at most 128), else "anonymous". It identifies, it does not
- * authenticate: put the service behind an authenticating proxy or mesh when callers must be trusted.
+ * Names the caller of each call: the authenticated principal (Quarkus Security: an API key's principal, a JWT's
+ * upn / preferred_username / sub, or in local mode the configured default owner). Runs inside Quarkus's security
+ * interceptor: it takes the call's deferred identity and keeps its name and roles in the call's gRPC context
+ * ({@link CallState}, made by {@link io.cloudprovisioner.security.CallAudit}), where {@link #current()} reads it.
+ * {@link ApiErrors#unary} waits for the identity before it runs an RPC's work and runs the work in the call's
+ * context, so {@link #current()} answers there on any thread.
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class CallerInterceptor implements ServerInterceptor {
-    public static final Metadata.Key<String> HEADER = Metadata.Key.of("x-caller", Metadata.ASCII_STRING_MARSHALLER);
-    static final Context.Key<String> CALLER = Context.key("cloudprovisioner-caller");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:/-]{1,128}");
+    public static final Context.Key<CallState> STATE = Context.key("cloudprovisioner-call-state");
+
+    @Inject
+    CurrentIdentityAssociation identity;
+
+    /** Who the call is, once authentication has resolved. */
+    public static final class CallState {
+        private final CompletableFuture<SecurityIdentity> who = new CompletableFuture<>();
+
+        /** Completes when the identity is known (also when authentication failed: the call is refused anyway). */
+        public CompletableFuture<SecurityIdentity> identity() {
+            return who;
+        }
+
+        public String principalOr(String fallback) {
+            SecurityIdentity i = who.getNow(null);
+            return i == null || i.isAnonymous() ? fallback : i.getPrincipal().getName();
+        }
+
+        public String rolesText() {
+            SecurityIdentity i = who.getNow(null);
+            return i == null || i.getRoles().isEmpty() ? "no role" : "roles " + new TreeSet<>(i.getRoles());
+        }
+    }
+
+    /** The caller of a call: principal name and roles (admin sees and touches every caller's records). */
+    public record Caller(String principal, Set<String> roles) {
+        public boolean admin() {
+            return roles.contains(io.cloudprovisioner.security.Roles.ADMIN);
+        }
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        String v = headers.get(HEADER);
-        String caller = v != null && NAME.matcher(v).matches() ? v : "anonymous";
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        CallState state = STATE.get();
+        if (state != null) {
+            Uni<SecurityIdentity> deferred = identity.getDeferredIdentity();
+            deferred.subscribe().with(state.who::complete, failure -> state.who.complete(null));
+        }
+        return next.startCall(call, headers);
     }
 
-    /** The caller of the current call (read on the gRPC thread, before work moves to another thread). */
+    /** Completes when the current call's identity is known (at once outside a call). */
+    static CompletableFuture<?> known() {
+        CallState s = STATE.get();
+        return s == null ? CompletableFuture.completedFuture(null) : s.who;
+    }
+
+    /** The current call's caller; in a call whose identity is not known yet, or outside calls, "anonymous". */
+    public static Caller caller() {
+        CallState s = STATE.get();
+        SecurityIdentity i = s == null ? null : s.who.getNow(null);
+        if (i == null || i.isAnonymous()) {
+            return new Caller("anonymous", Set.of());
+        }
+        return new Caller(i.getPrincipal().getName(), Set.copyOf(i.getRoles()));
+    }
+
+    /** The principal of the current call (see {@link #caller()}). */
     public static String current() {
-        String c = CALLER.get();
-        return c == null ? "anonymous" : c;
+        return caller().principal();
     }
 }

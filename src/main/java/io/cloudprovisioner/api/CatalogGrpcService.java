@@ -42,7 +42,9 @@ import io.cloudprovisioner.selection.Rejection;
 import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
+import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +88,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     ProviderAdapters adapters;
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ListProvidersResponse> listProviders(ListProvidersRequest request) {
         return ApiErrors.unary("ListProviders", () -> {
             Catalog cat = catalog.current();
@@ -115,6 +118,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ListInstanceTypesResponse> listInstanceTypes(ListInstanceTypesRequest request) {
         return ApiErrors.unary("ListInstanceTypes", () -> {
             Catalog cat = catalog.current();
@@ -243,6 +247,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<MapInstanceTypeResponse> mapInstanceType(MapInstanceTypeRequest request) {
         return ApiErrors.unary("MapInstanceType", () -> {
             Catalog cat = catalog.current();
@@ -300,6 +305,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<EstimateCostResponse> estimateCost(EstimateCostRequest request) {
         return ApiErrors.unary("EstimateCost", () -> {
             Catalog cat = catalog.current();
@@ -362,6 +368,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<SelectProviderResponse> selectProvider(SelectProviderRequest request) {
         return ApiErrors.unary("SelectProvider", () -> {
             Catalog cat = catalog.current();
@@ -429,6 +436,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<DiscoverMachineTypesResponse> discoverMachineTypes(DiscoverMachineTypesRequest request) {
         return ApiErrors.unary("DiscoverMachineTypes", () -> {
             Catalog cat = catalog.current();

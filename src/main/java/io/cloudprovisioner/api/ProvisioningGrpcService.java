@@ -55,7 +55,9 @@ import io.cloudprovisioner.selection.ProviderSelector;
 import io.cloudprovisioner.selection.SelectionPreferences;
 import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
+import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +115,8 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @Inject
     io.cloudprovisioner.ledger.CrashPoints crashPoints;
     @Inject
+    io.cloudprovisioner.security.Ownership ownership;
+    @Inject
     @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
     int maxAttempts;
 
@@ -120,9 +124,10 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     static final int MAX_FALLBACK_CANDIDATES = 50;
 
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<ProvisionInstanceResponse> provisionInstance(ProvisionInstanceRequest request) {
-        String caller = CallerInterceptor.current();
         return ApiErrors.unary("ProvisionInstance", () -> {
+            String caller = CallerInterceptor.current();
             Catalog cat = catalog.current();
             RequestValidator v = new RequestValidator();
             Provider p = v.provider(request.getProvider(), "provider", false);
@@ -150,7 +155,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             v.throwIfInvalid();
             Checked in = new Checked(cat, p, region, type, spec, prefs);
 
-            String key = requestId.toLowerCase(Locale.ROOT);
+            String key = ownership.key(caller, requestId); // ids are scoped per principal
             ProvisionInstanceRequest canonical = request.toBuilder().clearClientRequestId().build();
             String fingerprint = Fingerprint.of(canonical);
             for (int round = 0; round < 5; round++) {
@@ -278,7 +283,10 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             boolean spot = spec != null && spec.allowSpot() && in.prefs().spotAllowed()
                     && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
             ProviderAdapter adapter = adapterFor(t.provider());
-            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, requestId,
+            // the request's name in the cloud: the id as sent for the default owner (as before ownership), else the
+            // ledger key (the id scoped to the caller), so that two callers' ids never name the same instance
+            String cloudId = key.equals(requestId.toLowerCase(Locale.ROOT)) ? requestId : key;
+            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, cloudId,
                     request.getLabelsMap(), storage);
             int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
             try {
@@ -291,8 +299,12 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                 Offer priced = t.offer() != null ? t.offer()
                         : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
                 // every attempt of the request id, earlier calls' included (e.g. one a crash interrupted)
-                return ProvisionInstanceResponse.newBuilder().setInstance(toProto(created, priced, spot)
-                        .toBuilder().setLedgerState(LedgerState.LEDGER_STATE_RUNNING)).setClientRequestId(requestId)
+                ProvisionedInstance.Builder made = toProto(created, priced, spot).toBuilder()
+                        .setLedgerState(LedgerState.LEDGER_STATE_RUNNING);
+                if (!key.equals(requestId.toLowerCase(Locale.ROOT))) {
+                    made.setClientRequestId(requestId); // the caller's id, not its scoped key
+                }
+                return ProvisionInstanceResponse.newBuilder().setInstance(made).setClientRequestId(requestId)
                         .addAllAttempts(attemptsOf(key)).build();
             } catch (ProviderException e) {
                 changed |= !e.beforeAnyChange();
@@ -447,7 +459,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     /** A record as the API shows it (price from the catalog, as when it was chosen). */
     ProvisionedInstance toProto(LedgerRecord r) {
         ProvisionedInstance.Builder b = ProvisionedInstance.newBuilder().setLedgerState(ledgerState(r.state()))
-                .setClientRequestId(r.clientRequestId()).putAllLabels(ManagedLabels.forRequest(r.clientRequestId(),
+                .setClientRequestId(r.clientRequestId()).putAllLabels(ManagedLabels.forRequest(r.requestKey(),
                         r.labels())).setSpot(r.spot());
         if (r.provider() != null) {
             b.setProvider(ProtoMapper.toProto(r.provider()));
@@ -586,6 +598,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
      * asked for; the record ends TERMINATED when the cloud confirms, else stays TERMINATING for the reconcile.
      */
     @Override
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
         return ApiErrors.unary("TerminateInstance", () -> terminate(request), calls);
     }
@@ -597,6 +610,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
 
     private Supplier<TerminateInstanceResponse> terminateWork(TerminateInstanceRequest request) {
         return () -> {
+            CallerInterceptor.Caller who = CallerInterceptor.caller();
             RequestValidator v = new RequestValidator();
             Provider p = v.provider(request.getProvider(), "provider", true);
             String asked = request.getRegion();
@@ -609,7 +623,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             }
             String requestId = requestId(v, request.getClientRequestId(), "client_request_id");
             v.throwIfInvalid();
-            String termKey = requestId.toLowerCase(Locale.ROOT);
+            String termKey = ownership.key(who.principal(), requestId); // ids are scoped per principal
             String fingerprint = Fingerprint.of(request.toBuilder().clearClientRequestId().build());
             Ledger.Termination used = ledger.findTermination(termKey).orElse(null);
             if (used != null) {
@@ -618,6 +632,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                     return terminated(requestId, used.provider(), used.region(), used.instanceId());
                 }
             }
+            owned(who, p, id);
             ProviderAdapter a = adapterFor(p);
 
             // Where the instance is: the ledger says for its own instances; the cloud is asked for any other id.
@@ -630,7 +645,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                 Ledger.Termination before = ledger.terminated(p, id).orElse(null);
                 if (before != null && (asked.isEmpty() || asked.equals(before.region()))) {
                     // terminated through this service before, under another id: nothing is left to delete
-                    return reserveTerminated(termKey, fingerprint, requestId, p, before.region(), id);
+                    return reserveTerminated(termKey, fingerprint, requestId, p, before.region(), id, who);
                 }
                 if (asked.isEmpty() && providers.descriptor(p).regionalInstanceIds()) {
                     throw ApiErrors.invalidArgument("region", "required for " + p.id() + " (its instance ids are "
@@ -649,11 +664,11 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                 if (r != null && r.state() != RecordState.TERMINATED && r.state() != RecordState.VANISHED) {
                     ledger.ended(r.requestKey(), RecordState.TERMINATED, InstanceStatus.TERMINATED);
                 }
-                return reserveTerminated(termKey, fingerprint, requestId, p, region, instanceId);
+                return reserveTerminated(termKey, fingerprint, requestId, p, region, instanceId, who);
             }
 
             Ledger.Termination term = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint, p, region,
-                    instanceId, null));
+                    instanceId, null), who.principal());
             sameTermination(term, fingerprint, requestId);
             LedgerRecord rec = r;
             boolean tracked = rec != null && node.track(rec.requestKey()) != null;
@@ -703,6 +718,20 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
         return actual == null || actual.isEmpty() ? asked : actual;
     }
 
+    /**
+     * NOT_FOUND unless the caller owns the ledger's record of the instance (an admin may touch any instance). The
+     * same answer for another caller's instance as for one that does not exist, so ids cannot be probed.
+     */
+    private void owned(CallerInterceptor.Caller who, Provider p, String instanceId) {
+        if (who.admin()) {
+            return;
+        }
+        if (ledger.findByInstance(p, instanceId).filter(r -> ownership.mayTouch(who, r)).isEmpty()) {
+            throw ApiErrors.notFound("no instance " + instanceId + " of yours on " + p.id(), "INSTANCE_NOT_FOUND",
+                    "instance", p.id() + "/" + instanceId, Map.of("provider", p.id(), "instance_id", instanceId));
+        }
+    }
+
     /** ALREADY_EXISTS when the id was used for another TerminateInstance request. */
     private static void sameTermination(Ledger.Termination t, String fingerprint, String requestId) {
         if (!t.fingerprint().equals(fingerprint)) {
@@ -714,9 +743,9 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
 
     /** Records the id for an instance that is already terminated (no delete needed) and answers TERMINATED. */
     private TerminateInstanceResponse reserveTerminated(String termKey, String fingerprint, String requestId,
-            Provider p, String region, String instanceId) {
+            Provider p, String region, String instanceId, CallerInterceptor.Caller who) {
         Ledger.Termination t = ledger.beginTermination(new Ledger.Termination(termKey, fingerprint, p, region,
-                instanceId, null));
+                instanceId, null), who.principal());
         sameTermination(t, fingerprint, requestId);
         ledger.terminationDone(termKey, InstanceStatus.TERMINATED);
         return terminated(requestId, p, region, instanceId);
@@ -730,9 +759,11 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<GetInstanceStatusResponse> getInstanceStatus(GetInstanceStatusRequest request) {
         return ApiErrors.unary("GetInstanceStatus", () -> {
             InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
+            owned(CallerInterceptor.caller(), t.provider(), t.id());
             ProviderAdapter a = adapterFor(t.provider());
             Instance i = call(() -> a.describe(t.region(), t.id()));
             return GetInstanceStatusResponse.newBuilder().setStatus(toProto(i.status()))
@@ -741,9 +772,11 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<GetInstanceDetailsResponse> getInstanceDetails(GetInstanceDetailsRequest request) {
         return ApiErrors.unary("GetInstanceDetails", () -> {
             InstanceRef t = target(request.getProvider(), request.getRegion(), request.getInstanceId());
+            owned(CallerInterceptor.caller(), t.provider(), t.id());
             ProviderAdapter a = adapterFor(t.provider());
             LedgerRecord r = ledger.findByInstance(t.provider(), t.id()).orElse(null);
             Instance i;
@@ -771,8 +804,10 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     }
 
     @Override
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ListInstancesResponse> listInstances(ListInstancesRequest request) {
         return ApiErrors.unary("ListInstances", () -> {
+            CallerInterceptor.Caller who = CallerInterceptor.caller();
             RequestValidator v = new RequestValidator();
             Provider only = v.provider(request.getProvider(), "provider", false);
             int pageSize = v.bounded(request.getPageSize(), 1, 1000, 100, "page_size");
@@ -794,7 +829,9 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             List<ProvisionedInstance> all = new ArrayList<>();
             List<LedgerRecord> records = new ArrayList<>();
             for (int from = 0;; from += 1000) {
-                List<LedgerRecord> page = ledger.list(only, request.getIncludeEnded(), from, 1000);
+                // an admin sees every caller's records, anyone else only their own
+                List<LedgerRecord> page = ledger.list(only, request.getIncludeEnded(),
+                        who.admin() ? null : who.principal(), from, 1000);
                 records.addAll(page);
                 if (page.size() < 1000) {
                     break;
@@ -836,7 +873,8 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                     all.add(b.build());
                 }
                 for (Instance i : live.values()) {
-                    if (!recorded.contains(i.id())) {
+                    // instances without a live record of the caller's: only an admin sees them (orphans)
+                    if (who.admin() && !recorded.contains(i.id())) {
                         Offer offer = catalog.current().provider(i.provider()).region(i.region())
                                 .map(reg -> reg.offer(i.instanceType())).orElse(null);
                         all.add(toProto(i, offer, i.spot()));
@@ -881,6 +919,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     static final java.time.Duration MAX_RECONCILE_GRACE = java.time.Duration.ofDays(3650);
 
     @Override
+    @RolesAllowed(Roles.ADMIN)
     public Uni<ReconcileResponse> reconcile(ReconcileRequest request) {
         return ApiErrors.unary("Reconcile", () -> {
             RequestValidator v = new RequestValidator();

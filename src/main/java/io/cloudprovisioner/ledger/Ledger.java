@@ -261,8 +261,17 @@ public class Ledger {
      * @param includeEnded include TERMINATED, FAILED and VANISHED records
      */
     public List<LedgerRecord> list(Provider provider, boolean includeEnded, int offset, int limit) {
+        return list(provider, includeEnded, null, offset, limit);
+    }
+
+    /** As {@link #list(Provider, boolean, int, int)}, only {@code owner}'s records (null = everyone's). */
+    public List<LedgerRecord> list(Provider provider, boolean includeEnded, String owner, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM instance_record WHERE 1=1");
         List<Object> args = new ArrayList<>();
+        if (owner != null) {
+            sql.append(" AND caller=?");
+            args.add(owner);
+        }
         if (provider != null) {
             sql.append(" AND provider=?");
             args.add(provider.id());
@@ -351,11 +360,22 @@ public class Ledger {
      * passed every check and the delete is about to be asked for: a refused request does not use its id up.
      */
     public Termination beginTermination(Termination t) {
+        return beginTermination(t, null);
+    }
+
+    /** As {@link #beginTermination(Termination)}, recording {@code owner} (null: the default owner). */
+    public Termination beginTermination(Termination t, String owner) {
         try (Connection c = db.connection()) {
             try {
-                update(c, "INSERT INTO termination_request (request_key, fingerprint, provider, region, instance_id, "
-                        + "created_at) VALUES (?,?,?,?,?,?)", t.requestKey(), t.fingerprint(), t.provider().id(),
-                        t.region(), t.instanceId(), ts(Instant.now()));
+                if (owner == null) {
+                    update(c, "INSERT INTO termination_request (request_key, fingerprint, provider, region, "
+                            + "instance_id, created_at) VALUES (?,?,?,?,?,?)", t.requestKey(), t.fingerprint(),
+                            t.provider().id(), t.region(), t.instanceId(), ts(Instant.now()));
+                } else {
+                    update(c, "INSERT INTO termination_request (request_key, fingerprint, provider, region, "
+                            + "instance_id, created_at, caller) VALUES (?,?,?,?,?,?,?)", t.requestKey(),
+                            t.fingerprint(), t.provider().id(), t.region(), t.instanceId(), ts(Instant.now()), owner);
+                }
                 return t;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
