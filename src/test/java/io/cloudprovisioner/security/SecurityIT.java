@@ -284,6 +284,30 @@ public class SecurityIT {
     }
 
     @Test
+    void aDeploymentSeesOnlyTheCallersOwnInstancesAndDeployments() {
+        ProvisionedInstance olga = api(apiKey("op-olga")).provisionInstance(request("deploy-owner-1")).getInstance();
+        var otto = io.cloudprovisioner.api.v1.BlueprintServiceGrpc.newBlockingStub(apiKey("op-otto"))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        io.cloudprovisioner.api.v1.Blueprint bp = io.cloudprovisioner.api.v1.Blueprint.newBuilder().setId("web")
+                .setImage("localhost/cp-test:1").addPorts(io.cloudprovisioner.api.v1.BlueprintPort.newBuilder()
+                        .setContainerPort(8080)).build();
+        // otto deploying onto olga's instance: not found, exactly as an instance the ledger does not have (nothing is
+        // checked or contacted on the host)
+        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> otto.deployBlueprint(io.cloudprovisioner.api.v1.DeployBlueprintRequest.newBuilder()
+                        .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setRegion("nyc3")
+                        .setInstanceId(olga.getId()).setBlueprint(bp).setClientRequestId("otto-on-olga").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().contains("is not one this service created"),
+                e.getStatus().getDescription());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> otto.healthCheckBlueprint(
+                io.cloudprovisioner.api.v1.HealthCheckBlueprintRequest.newBuilder().setBlueprintId("web")
+                        .setTarget(io.cloudprovisioner.api.v1.DeploymentTarget.newBuilder()
+                                .setProvider(CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN).setRegion("nyc3")
+                                .setInstanceId(olga.getId())).build())));
+    }
+
+    @Test
     void healthIsOpenEvenWithABadCredential() throws Exception {
         for (Channel ch : List.of(app.channel(), with("authorization", "Bearer malformed-SENTINEL-token"),
                 with("x-api-key", "cpk_unknownSENTINELkey000000000000000000000000"))) {
