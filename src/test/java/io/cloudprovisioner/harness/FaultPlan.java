@@ -73,6 +73,19 @@ public final class FaultPlan {
         return hostile.getOrDefault(operation, java.util.Set.of()).contains(mode);
     }
 
+    /** {@code items}, each listed twice (next to itself) when {@code operation} is answered in the DUPLICATES mode. */
+    public <T> java.util.List<T> maybeTwice(String operation, java.util.List<? extends T> items) {
+        java.util.List<T> out = new java.util.ArrayList<>(items.size() * 2);
+        boolean twice = isHostile(operation, Hostile.DUPLICATES);
+        for (T i : items) {
+            out.add(i);
+            if (twice) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     public synchronized Map<Fault, Integer> injectedCounts() {
         return Map.copyOf(injected);
     }

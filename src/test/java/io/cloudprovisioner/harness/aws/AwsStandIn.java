@@ -450,15 +450,7 @@ public final class AwsStandIn implements StandIn {
 
         /** {@code items}, each listed twice when the action is answered in the DUPLICATES mode. */
         <T> List<T> maybeTwice(String action, List<T> items) {
-            if (!faults.isHostile(action, Hostile.DUPLICATES)) {
-                return items;
-            }
-            List<T> out = new ArrayList<>(items.size() * 2);
-            items.forEach(i -> {
-                out.add(i);
-                out.add(i);
-            });
-            return out;
+            return faults.maybeTwice(action, items);
         }
 
         static ResponseDefinition badToken(Map<String, String> f) {

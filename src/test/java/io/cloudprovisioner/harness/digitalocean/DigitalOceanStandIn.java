@@ -532,12 +532,7 @@ public final class DigitalOceanStandIn implements StandIn {
 
     private ResponseDefinitionBuilder page(String op, String key, String path, List<? extends JsonNode> listed,
             Map<String, List<String>> query) {
-        List<JsonNode> all = new ArrayList<>(listed);
-        if (faults.isHostile(op, Hostile.DUPLICATES)) {
-            for (JsonNode n : listed) {
-                all.add(all.indexOf(n) + 1, n.deepCopy());
-            }
-        }
+        List<JsonNode> all = faults.maybeTwice(op, listed);
         int perPage = intParam(query, "per_page", 20);
         int page = intParam(query, "page", 1);
         int from = Math.min(all.size(), (page - 1) * perPage);

@@ -599,15 +599,7 @@ public final class GcpStandIn implements StandIn {
 
     /** {@code items}, each listed twice when {@code op} is answered in the DUPLICATES mode. */
     private <T> List<T> maybeTwice(String op, List<T> items) {
-        if (!faults.isHostile(op, Hostile.DUPLICATES)) {
-            return items;
-        }
-        List<T> out = new ArrayList<>(items.size() * 2);
-        items.forEach(i -> {
-            out.add(i);
-            out.add(i);
-        });
-        return out;
+        return faults.maybeTwice(op, items);
     }
 
     private static ResponseDefinitionBuilder badPageToken(Map<String, List<String>> query) {

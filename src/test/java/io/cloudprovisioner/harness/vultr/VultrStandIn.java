@@ -430,13 +430,7 @@ public final class VultrStandIn implements StandIn {
     /** Cursor pagination: the cursor is the base64 of the next offset. */
     private ResponseDefinitionBuilder page(String op, String key, List<? extends JsonNode> listed,
             Map<String, List<String>> q) {
-        List<JsonNode> all = new ArrayList<>();
-        for (JsonNode n : listed) {
-            all.add(n);
-            if (faults.isHostile(op, Hostile.DUPLICATES)) {
-                all.add(n.deepCopy());
-            }
-        }
+        List<JsonNode> all = faults.maybeTwice(op, listed);
         int perPage = 100;
         try {
             perPage = Math.max(1, Integer.parseInt(Optional.ofNullable(first(q, "per_page")).orElse("100")));
