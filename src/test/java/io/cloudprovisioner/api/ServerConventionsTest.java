@@ -65,7 +65,7 @@ public class ServerConventionsTest {
         var req = io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build();
         StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> out = io.grpc.reflection.v1.ServerReflectionGrpc
                 .newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .serverReflectionInfo(new Collect<>(names, r -> r.getListServicesResponse().getServiceList()
+                .serverReflectionInfo(new Reply<>(names, r -> r.getListServicesResponse().getServiceList()
                         .stream().map(io.grpc.reflection.v1.ServiceResponse::getName).toList()));
         out.onNext(req);
         out.onCompleted();
@@ -79,7 +79,7 @@ public class ServerConventionsTest {
         StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> out =
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .serverReflectionInfo(new Collect<>(names, r -> r.getListServicesResponse().getServiceList()
+                        .serverReflectionInfo(new Reply<>(names, r -> r.getListServicesResponse().getServiceList()
                                 .stream().map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList()));
         out.onNext(req);
         out.onCompleted();
@@ -371,32 +371,6 @@ public class ServerConventionsTest {
         @Override
         public void onCompleted() {
             done.completeExceptionally(new AssertionError("reflection answered nothing"));
-        }
-    }
-
-    /** Collects the first response of a reflection stream. */
-    static final class Collect<T> implements StreamObserver<T> {
-        private final CompletableFuture<List<String>> done;
-        private final java.util.function.Function<T, List<String>> read;
-
-        Collect(CompletableFuture<List<String>> done, java.util.function.Function<T, List<String>> read) {
-            this.done = done;
-            this.read = read;
-        }
-
-        @Override
-        public void onNext(T value) {
-            done.complete(read.apply(value));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(List.of());
         }
     }
 }
