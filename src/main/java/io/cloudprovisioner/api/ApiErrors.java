@@ -299,6 +299,8 @@ public final class ApiErrors {
                 return work.get();
             } catch (StatusRuntimeException e) {
                 throw e;
+            } catch (io.cloudprovisioner.provisioning.ProvisioningException e) {
+                throw ProvisioningErrors.toStatus(e);
             } catch (io.cloudprovisioner.provider.ProviderException e) {
                 throw ProviderErrors.toStatus(e); // e.g. a look-up in the cloud before a retry, or a reconcile
             } catch (io.cloudprovisioner.ledger.LedgerException e) {

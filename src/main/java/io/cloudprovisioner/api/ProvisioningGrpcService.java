@@ -26,34 +26,24 @@ import io.cloudprovisioner.ledger.LedgerNode;
 import io.cloudprovisioner.ledger.LedgerRecord;
 import io.cloudprovisioner.ledger.RecordState;
 import io.cloudprovisioner.ledger.Reconciler;
-import io.cloudprovisioner.provider.ErrorScope;
 import io.cloudprovisioner.catalog.Catalog;
 import io.cloudprovisioner.catalog.CatalogStore;
-import io.cloudprovisioner.catalog.Constraint;
-import io.cloudprovisioner.catalog.MappingPolicy;
-import io.cloudprovisioner.catalog.InstanceTypeMapper;
-import io.cloudprovisioner.catalog.MappingResult;
 import io.cloudprovisioner.catalog.Offer;
 import io.cloudprovisioner.domain.Instance;
 import io.cloudprovisioner.domain.InstanceStatus;
 import io.cloudprovisioner.domain.Provider;
 import io.cloudprovisioner.domain.ResourceSpec;
-import io.cloudprovisioner.provider.CredentialStatus;
 import io.cloudprovisioner.provider.ManagedLabels;
 import io.cloudprovisioner.provider.ProviderAdapter;
 import io.cloudprovisioner.provider.ProviderAdapters;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderRegistry;
-import io.cloudprovisioner.provider.ProvisionRequest;
 import io.cloudprovisioner.provider.Terminations;
-import io.cloudprovisioner.selection.Candidate;
-import io.cloudprovisioner.selection.FailedOfferings;
+import io.cloudprovisioner.provisioning.ProvisionOrder;
+import io.cloudprovisioner.provisioning.ProvisionResult;
+import io.cloudprovisioner.provisioning.Provisioner;
 import io.cloudprovisioner.provider.ErrorClass;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.cloudprovisioner.selection.ProviderSelector;
 import io.cloudprovisioner.selection.SelectionPreferences;
-import io.cloudprovisioner.selection.SelectionResult;
 import io.cloudprovisioner.selection.SelectionSettings;
 import io.cloudprovisioner.security.Roles;
 import io.quarkus.grpc.GrpcService;
@@ -89,8 +79,6 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
     static final Pattern ZONE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_./:-]{1,256}");
-    /** An explicitly named type is checked against the spec's needs only, not against family or cost policy. */
-    static final MappingPolicy EXPLICIT_TYPE_POLICY = MappingPolicy.DEFAULT.combine(null, null, true, 0, true, 0);
 
     @Inject
     CatalogStore catalog;
@@ -101,11 +89,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @Inject
     ProviderAdapters adapters;
     @Inject
-    ProviderSelector selector;
-    @Inject
     SelectionSettings settings;
-    @Inject
-    FailedOfferings failedOfferings;
     @Inject
     Ledger ledger;
     @Inject
@@ -113,15 +97,11 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @Inject
     Reconciler reconciler;
     @Inject
-    io.cloudprovisioner.ledger.CrashPoints crashPoints;
-    @Inject
     io.cloudprovisioner.security.Ownership ownership;
     @Inject
-    @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
-    int maxAttempts;
-
-    /** Candidates considered for failover after the first choice. */
-    static final int MAX_FALLBACK_CANDIDATES = 50;
+    io.cloudprovisioner.ledger.CrashPoints crashPoints;
+    @Inject
+    Provisioner provisioner;
 
     @Override
     @RolesAllowed(Roles.OPERATOR)
@@ -153,296 +133,32 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
                     ? v.preferences(request.getPreferences(), settings.policy(), cat, "preferences")
                     : settings.preferences();
             v.throwIfInvalid();
-            Checked in = new Checked(cat, p, region, type, spec, prefs);
-
-            String key = ownership.key(caller, requestId); // ids are scoped per principal
             ProvisionInstanceRequest canonical = request.toBuilder().clearClientRequestId().build();
-            String fingerprint = Fingerprint.of(canonical);
-            for (int round = 0; round < 5; round++) {
-                LedgerRecord known = ledger.find(key).orElse(null);
-                if (known != null) {
-                    ProvisionInstanceResponse replay = existing(known, fingerprint, requestId);
-                    if (replay != null) {
-                        return replay;
-                    }
-                    if (known.state() == RecordState.CREATING || !retryableFailure(known)) {
-                        continue; // resolved just now (waited, or recovered): look again
-                    }
-                    if (outcomeUnknown(known) && !lookedUp(known)) {
-                        continue; // the earlier attempt's instance was found: replay it
-                    }
-                }
-                if (node.track(key) == null) {
-                    waitForLocal(key);
-                    continue;
-                }
-                try {
-                    List<Target> plan = plan(request, in);
-                    if (ledger.begin(new Ledger.Intent(key, requestId, fingerprint, caller,
-                            Fingerprint.json(canonical), request.getLabelsMap(), node.id()), this::retryableFailure)) {
-                        return execute(request, in, plan, key, requestId);
-                    }
-                } finally {
-                    node.release(key);
-                }
-            }
-            throw ApiErrors.build(com.google.rpc.Code.ABORTED, "client_request_id " + requestId + " is busy: "
-                    + "another call with it is in progress; retry", "REQUEST_IN_PROGRESS",
-                    Map.of("client_request_id", requestId));
+            ProvisionResult r = provisioner.provision(new ProvisionOrder(cat, p, region, type, spec, prefs,
+                    request.hasPreferences(), request.getZone(), request.getAllowFallback(), request.getLabelsMap(),
+                    caller, requestId, Fingerprint.of(canonical), Fingerprint.json(canonical)));
+            return toResponse(r);
         }, calls);
     }
 
-    /** What validation produced: the request's resolved parts. */
-    private record Checked(Catalog cat, Provider provider, String region, String type, ResourceSpec spec,
-            SelectionPreferences prefs) {
+    /** The workflow's outcome as ProvisionInstance answers it (a created instance, or an earlier call's replay). */
+    ProvisionInstanceResponse toResponse(ProvisionResult r) {
+        if (r.isReplay()) {
+            return replay(r.replayed());
+        }
+        // every attempt of the request id, earlier calls' included (e.g. one a crash interrupted)
+        ProvisionedInstance.Builder made = toProto(r.created(), r.offer(), r.spot()).toBuilder()
+                .setLedgerState(LedgerState.LEDGER_STATE_RUNNING);
+        if (!r.requestKey().equals(r.requestId().toLowerCase(Locale.ROOT))) {
+            made.setClientRequestId(r.requestId()); // the caller's id, not its scoped key
+        }
+        return ProvisionInstanceResponse.newBuilder().setInstance(made).setClientRequestId(r.requestId())
+                .addAllAttempts(attempts(r.attempts())).build();
     }
 
-    /** Places to try, in order: the chosen (or named) offering, then fallbacks when allowed. */
-    private List<Target> plan(ProvisionInstanceRequest request, Checked in) {
-        Catalog cat = in.cat();
-        Provider p = in.provider();
-        String region = in.region();
-        String type = in.type();
-        ResourceSpec spec = in.spec();
-        SelectionPreferences prefs = in.prefs();
-        Offer offer = null;
-        if (p == null) {
-            SelectionResult r = selector.select(spec, prefs, 1, request.hasPreferences() ? "request"
-                    : settings.preferencesSource());
-            if (r.candidates().isEmpty()) {
-                throw ApiErrors.failedPrecondition("no configured provider has an offer that satisfies the spec; "
-                        + "see SelectProvider for every rejection", "NO_CANDIDATE",
-                        List.of(ApiErrors.precondition("CREDENTIALS", "providers",
-                                "configure at least one provider that can satisfy the spec")), Map.of());
-            }
-            Candidate c = r.candidates().get(0);
-            offer = c.offer();
-            p = offer.type().provider();
-            region = offer.region();
-        }
-        boolean tee = spec != null && spec.requireTee();
-        if (tee && !cat.provider(p).hasTee()) {
-            throw ApiErrors.failedPrecondition(p.displayName() + " offers no confidential-computing instance type",
-                    "TEE_UNSUPPORTED", List.of(ApiErrors.precondition("TEE", "provider/" + p.id(),
-                            "require_tee needs AWS, GCP or Azure")), Map.of("provider", p.id()));
-        }
-        if (offer == null && type == null) {
-            offer = mapOrThrow(cat, p, region, spec);
-        } else if (offer == null) {
-            offer = cat.provider(p).regions().get(region).offer(type);
-            Constraint failed = offer == null || spec == null ? null
-                    : InstanceTypeMapper.check(offer, spec.withSpot(false), EXPLICIT_TYPE_POLICY, false);
-            if (failed != null && failed != Constraint.PRICE_UNKNOWN && failed != Constraint.RETIRED) {
-                throw ApiErrors.invalidArgument("instance_type", type + " does not satisfy the spec ("
-                        + failed.name().toLowerCase(Locale.ROOT) + ")");
-            }
-        }
-        String typeName = offer != null ? offer.type().name() : type;
-        adapterFor(p); // FAILED_PRECONDITION before anything is recorded when the first choice is not configured
-        List<Target> plan = new ArrayList<>();
-        plan.add(new Target(p, region, typeName, offer, request.getZone()));
-        if (request.getAllowFallback() && spec != null) {
-            // zone: the adapters try the region's zones; then region and provider: the next cheapest candidates
-            for (Candidate c : selector.select(spec, prefs, MAX_FALLBACK_CANDIDATES, "fallback").candidates()) {
-                Target t = new Target(c.offer().type().provider(), c.offer().region(), c.offer().type().name(),
-                        c.offer(), "");
-                if (plan.stream().noneMatch(x -> x.sameOffering(t)) && providers.configured(t.provider())) {
-                    plan.add(t);
-                }
-            }
-        }
-        return plan;
-    }
-
-    /**
-     * Runs the plan with the ledger: each attempt is recorded before its cloud call and completed after it; the
-     * record ends RUNNING with the instance or FAILED with the last classified error.
-     */
-    private ProvisionInstanceResponse execute(ProvisionInstanceRequest request, Checked in, List<Target> plan,
-            String key, String requestId) {
-        Catalog cat = in.cat();
-        ResourceSpec spec = in.spec();
-        boolean tee = spec != null && spec.requireTee();
-        int storage = spec == null ? (int) RequestValidator.DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
-        List<ProvisionAttempt> attempts = new ArrayList<>();
-        ProviderException last = null;
-        boolean fresh = ledger.attempts(key).isEmpty();
-        boolean changed = false; // whether any attempt got as far as asking a cloud to create something
-        for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
-            Target t = plan.get(i);
-            ProvisionAttempt.Builder attempt = ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(
-                    t.provider())).setRegion(t.region()).setZone(t.zone()).setInstanceType(t.type());
-            Optional<String> blocked = request.getAllowFallback()
-                    ? failedOfferings.blocked(t.provider(), t.region(), t.type()) : Optional.empty();
-            if (blocked.isPresent()) {
-                int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
-                ledger.attemptEnded(key, seq, "SKIPPED", blocked.get());
-                attempts.add(attempt.setErrorClass("SKIPPED").setMessage(blocked.get()).build());
-                continue;
-            }
-            boolean spot = spec != null && spec.allowSpot() && in.prefs().spotAllowed()
-                    && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
-            ProviderAdapter adapter = adapterFor(t.provider());
-            // the request's name in the cloud: the id as sent for the default owner (as before ownership), else the
-            // ledger key (the id scoped to the caller), so that two callers' ids never name the same instance
-            String cloudId = key.equals(requestId.toLowerCase(Locale.ROOT)) ? requestId : key;
-            ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, cloudId,
-                    request.getLabelsMap(), storage);
-            int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
-            try {
-                crashPoints.reached("before-create");
-                Instance created = adapter.provision(pr);
-                crashPoints.reached("after-create");
-                ledger.attemptEnded(key, seq, "", null);
-                ledger.created(key, created);
-                attempts.add(attempt.setZone(created.zone()).build());
-                Offer priced = t.offer() != null ? t.offer()
-                        : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
-                // every attempt of the request id, earlier calls' included (e.g. one a crash interrupted)
-                ProvisionedInstance.Builder made = toProto(created, priced, spot).toBuilder()
-                        .setLedgerState(LedgerState.LEDGER_STATE_RUNNING);
-                if (!key.equals(requestId.toLowerCase(Locale.ROOT))) {
-                    made.setClientRequestId(requestId); // the caller's id, not its scoped key
-                }
-                return ProvisionInstanceResponse.newBuilder().setInstance(made).setClientRequestId(requestId)
-                        .addAllAttempts(attemptsOf(key)).build();
-            } catch (ProviderException e) {
-                changed |= !e.beforeAnyChange();
-                ledger.attemptEnded(key, seq, e.errorClass().name(), e.getMessage());
-                attempts.add(attempt.setErrorClass(e.errorClass().name()).setMessage(e.getMessage()).build());
-                last = e;
-                boolean failover = e.errorClass() == ErrorClass.CAPACITY || e.errorClass() == ErrorClass.QUOTA;
-                if (!request.getAllowFallback() || !failover) {
-                    break;
-                }
-                failedOfferings.failed(t.provider(), t.region(), t.type(), e.errorClass(), e.scope());
-            }
-        }
-        Map<String, String> summary = attemptSummary(attempts);
-        if (last == null) {
-            ledger.failed(key, ErrorClass.CAPACITY.name(), ErrorScope.REGION.name(), "every candidate was skipped");
-            throw ApiErrors.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "every candidate was skipped: each "
-                    + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
-        }
-        if (fresh && !changed) {
-            // refused by the adapters before any cloud was asked to create anything: the id stays unused, so the
-            // corrected request can use it
-            ledger.release(key, node.id());
-            throw ProviderErrors.toStatus(last, summary);
-        }
-        ledger.failed(key, last.errorClass().name(), last.scope().name(), last.getMessage());
-        throw ProviderErrors.toStatus(last, summary);
-    }
-
-    private static Map<String, String> attemptSummary(List<ProvisionAttempt> attempts) {
-        Map<String, String> summary = new java.util.LinkedHashMap<>();
-        summary.put("attempts", Integer.toString(attempts.size()));
-        for (int i = 0; i < attempts.size(); i++) {
-            ProvisionAttempt a = attempts.get(i);
-            summary.put("attempt_" + (i + 1), a.getProvider().name().substring("CLOUD_PROVIDER_".length())
-                    .toLowerCase(Locale.ROOT) + "/" + a.getRegion() + "/" + a.getInstanceType() + ": "
-                    + a.getErrorClass());
-        }
-        return summary;
-    }
-
-    /** Failures worth another try with the same id (the cloud can answer differently later). */
-    private boolean retryableFailure(LedgerRecord r) {
-        if (r.state() != RecordState.FAILED || r.errorClass() == null) {
-            return false;
-        }
-        try {
-            ErrorClass c = ErrorClass.valueOf(r.errorClass());
-            return c.retryable() || c == ErrorClass.CAPACITY || c == ErrorClass.QUOTA;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** A TRANSIENT or RATE_LIMITED failure (a timeout, a 5xx) may hide a create the cloud did after all. */
-    private static boolean outcomeUnknown(LedgerRecord r) {
-        return ErrorClass.TRANSIENT.name().equals(r.errorClass()) || ErrorClass.RATE_LIMITED.name().equals(
-                r.errorClass());
-    }
-
-    /**
-     * Before a failed request is tried again: did an earlier attempt create the instance after all (a timeout or
-     * 5xx can hide a success)? Found: the record is completed and false is returned (replay it). Not found: true.
-     */
-    private boolean lookedUp(LedgerRecord r) {
-        Optional<Instance> found = reconciler.lookUp(r);
-        if (found.isEmpty()) {
-            return true;
-        }
-        if (node.track(r.requestKey()) != null) {
-            try {
-                if (ledger.claim(r, node.id())) {
-                    ledger.created(r.requestKey(), found.get());
-                }
-            } finally {
-                node.release(r.requestKey());
-            }
-        }
-        return false;
-    }
-
-    /**
-     * What to do with a request id the ledger knows: the answer to replay, or null to go on (take over a
-     * retryable failure, or look again after waiting / recovering). Rejects the id reused with other parameters.
-     */
-    private ProvisionInstanceResponse existing(LedgerRecord r, String fingerprint, String requestId) {
-        if (!r.fingerprint().equals(fingerprint)) {
-            throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId
-                    + " was used for a different request (ids are compared case-insensitively); use a new id",
-                    "IDEMPOTENCY_KEY_REUSED", Map.of("client_request_id", r.clientRequestId(), "ledger_state",
-                            r.state().name(), "recorded_at", r.createdAt().toString()));
-        }
-        switch (r.state()) {
-            case RUNNING, TERMINATING, TERMINATED, VANISHED -> {
-                return replay(r);
-            }
-            case FAILED -> {
-                if (retryableFailure(r)) {
-                    return null;
-                }
-                Map<String, String> meta = new java.util.LinkedHashMap<>(attemptSummary(attemptsOf(r.requestKey())));
-                meta.put("replayed", "true");
-                throw ProviderErrors.toStatus(new ProviderException(r.provider(), ErrorClass.valueOf(r.errorClass()),
-                        r.errorScope() == null ? ErrorScope.REQUEST : ErrorScope.valueOf(r.errorScope()), "",
-                        r.errorMessage()), meta);
-            }
-            default -> { // CREATING
-                if (node.working(r.requestKey()).isPresent()) {
-                    waitForLocal(r.requestKey());
-                } else if (node.ownerGone(r)) {
-                    reconciler.recover(r);
-                } else {
-                    throw ApiErrors.build(com.google.rpc.Code.ABORTED, "client_request_id " + requestId
-                            + " is being provisioned by replica " + r.owner() + "; retry to get its result",
-                            "REQUEST_IN_PROGRESS", Map.of("client_request_id", r.clientRequestId(), "owner",
-                                    r.owner()));
-                }
-                return null;
-            }
-        }
-    }
-
-    private void waitForLocal(String key) {
-        node.working(key).ifPresent(f -> {
-            try {
-                f.get(15, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ApiErrors.build(com.google.rpc.Code.CANCELLED, "interrupted", "CANCELLED", Map.of());
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // look again: the ledger says how it ended
-            }
-        });
-    }
-
-    private List<ProvisionAttempt> attemptsOf(String key) {
+    private static List<ProvisionAttempt> attempts(List<Attempt> recorded) {
         List<ProvisionAttempt> out = new ArrayList<>();
-        for (Attempt a : ledger.attempts(key)) {
+        for (Attempt a : recorded) {
             out.add(ProvisionAttempt.newBuilder().setProvider(ProtoMapper.toProto(a.provider()))
                     .setRegion(a.region()).setZone(a.zone()).setInstanceType(a.instanceType())
                     .setErrorClass(a.errorClass() == null ? "INTERRUPTED" : a.errorClass())
@@ -453,7 +169,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
 
     private ProvisionInstanceResponse replay(LedgerRecord r) {
         return ProvisionInstanceResponse.newBuilder().setInstance(toProto(r)).setClientRequestId(r.clientRequestId())
-                .addAllAttempts(attemptsOf(r.requestKey())).setReplayed(true).build();
+                .addAllAttempts(attempts(ledger.attempts(r.requestKey()))).setReplayed(true).build();
     }
 
     /** A record as the API shows it (price from the catalog, as when it was chosen). */
@@ -487,26 +203,8 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
         return LedgerState.valueOf("LEDGER_STATE_" + s.name());
     }
 
-    private static Offer mapOrThrow(Catalog cat, Provider p, String region, ResourceSpec spec) {
-        MappingResult r = InstanceTypeMapper.map(cat.provider(p).regions().get(region), spec,
-                MappingPolicy.DEFAULT, 0, false);
-        if (!r.found()) {
-            throw ApiErrors.notFound(r.summary(), "NO_INSTANCE_TYPE_FITS", "instance type", p.id() + "/" + region,
-                    Map.of("provider", p.id(), "region", region));
-        }
-        return r.offer();
-    }
-
     private ProviderAdapter adapterFor(Provider p) {
-        CredentialStatus cred = providers.credentials(p);
-        if (!cred.configured()) {
-            throw ApiErrors.failedPrecondition(p.displayName() + " is not configured: " + cred.missing(),
-                    "PROVIDER_NOT_CONFIGURED", List.of(ApiErrors.precondition("CREDENTIALS", "provider/" + p.id(),
-                            cred.missing() + " (environment: " + String.join(", ",
-                                    providers.descriptor(p).configurationEnvVars()) + ")")),
-                    Map.of("provider", p.id()));
-        }
-        return adapters.adapter(p).orElseThrow(() -> NotYetBuilt.provisioning("the " + p.id() + " adapter"));
+        return provisioner.adapter(p);
     }
 
     static void labels(RequestValidator v, Map<String, String> labels, String field) {
@@ -557,13 +255,6 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     }
 
     private record InstanceRef(Provider provider, String region, String id) {
-    }
-
-    /** One place to try a provision: provider, region, type (and zone when the caller named one). */
-    private record Target(Provider provider, String region, String type, Offer offer, String zone) {
-        boolean sameOffering(Target o) {
-            return provider == o.provider && region.equals(o.region) && type.equals(o.type);
-        }
     }
 
     private InstanceRef target(io.cloudprovisioner.api.v1.CloudProvider provider, String region, String id) {

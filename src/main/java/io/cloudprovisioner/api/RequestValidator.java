@@ -35,7 +35,7 @@ public final class RequestValidator {
     public static final double MIN_STORAGE_GB = 1;
     public static final double MAX_STORAGE_GB = 65536;
     /** Disk size when neither the spec nor a preset gives one. */
-    public static final double DEFAULT_STORAGE_GB = 10;
+    public static final double DEFAULT_STORAGE_GB = io.cloudprovisioner.provisioning.Provisioner.DEFAULT_STORAGE_GB;
     public static final int MAX_GPUS = 8;
     public static final int MAX_LIST = 100;
     static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
