@@ -345,6 +345,22 @@ public class CatalogServiceTest {
     }
 
     @Test
+    void selectionReturnsTheCheapestFiveByDefaultAndRefusesMoreThanTheCap() {
+        SelectProviderRequest.Builder req = SelectProviderRequest.newBuilder().setSpec(spec(2, 4))
+                .setPreferences(SelectionPreferences.newBuilder().setIncludeUnconfigured(true));
+        SelectProviderResponse dflt = catalog.selectProvider(req.build());
+        SelectProviderResponse all = catalog.selectProvider(req.setMaxCandidates(500).build());
+        assertEquals(5, dflt.getCandidatesCount(), "max_candidates 0 means 5");
+        assertTrue(dflt.getTotalCandidates() > 5, "more satisfy the request: " + dflt.getTotalCandidates());
+        assertEquals(all.getTotalCandidates(), dflt.getTotalCandidates());
+        assertEquals(all.getCandidatesList().subList(0, 5), dflt.getCandidatesList(), "the same first five");
+
+        StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT,
+                () -> catalog.selectProvider(req.setMaxCandidates(501).build()));
+        assertEquals(Set.of("max_candidates"), Set.copyOf(violatedFields(e)));
+    }
+
+    @Test
     void selectionExplainsRejectedRegionsAndProviders() {
         SelectProviderResponse r = catalog.selectProvider(SelectProviderRequest.newBuilder()
                 .setSpec(spec(4, 16).toBuilder().setRequireTee(true))
