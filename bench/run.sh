@@ -94,11 +94,31 @@ for i in $(seq 1 600); do            # at most 60 s
   if [[ $i == 600 ]]; then echo "app not started within 60 s; see ${OUT}/app.log" >&2; exit 1; fi
   sleep 0.1
 done
+# Which server threads run the catalog RPCs' work: a thread dump every THREAD_SAMPLE_SECONDS (default 2) during
+# the load; every thread with a frame of CatalogGrpcService / selection / the answer building is counted by its
+# pool name (vert.x-eventloop-thread = the event loop; executor-thread = Quarkus's worker pool). Sampling pauses
+# the server briefly (a few ms per dump) for all RPCs alike; THREAD_SAMPLE_SECONDS=0 turns it off.
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
+: >"${OUT}/catalog-threads.txt"
+if [[ "${THREAD_SAMPLE_SECONDS:-2}" != 0 ]] && command -v "${JCMD}" >/dev/null; then
+  ( while kill -0 "${APP_PID}" 2>/dev/null; do
+      "${JCMD}" "${APP_PID}" Thread.print 2>/dev/null | awk '
+        /^"/ { name = $1; seen = 0 }
+        /io\.cloudprovisioner\.(api\.(CatalogGrpcService|SelectAnswer|OfferProtos)|selection\.)/ {
+          if (!seen) { print name; seen = 1 } }' >>"${OUT}/catalog-threads.txt"
+      sleep "${THREAD_SAMPLE_SECONDS:-2}"
+    done ) &
+  SAMPLER_PID=$!
+fi
 "${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.GrpcLoadBenchmark "127.0.0.1:${GRPC_PORT}" \
   --concurrency="${GRPC_CONCURRENCY:-64}" --channels="${GRPC_CHANNELS:-1}" --warmup-seconds="${GRPC_WARMUP:-5}" \
   --seconds="${GRPC_SECONDS:-10}" --rounds="${GRPC_ROUNDS:-3}" --ready-timeout-seconds=60 \
   --server-pid="${APP_PID}" | tee "${OUT}/grpc.txt"
+THREADS_SEEN=$(sed -E 's/^"//; s/"$//; s/-[0-9]+$//' "${OUT}/catalog-threads.txt" | sort | uniq -c \
+  | awk '{printf "%s%s:%s", sep, $2, $1; sep=","}')
+echo "FIGURE grpc.catalog_work_thread_samples=${THREADS_SEEN:-none}" | tee -a "${OUT}/grpc.txt"
 cleanup
+[[ -n "${SAMPLER_PID:-}" ]] && wait "${SAMPLER_PID}" 2>/dev/null || true
 APP_PID=
 fi
 

@@ -83,6 +83,9 @@ public final class SelectionGrowthBenchmark {
                         + "%d rejections, %d bytes (per-call baseline with 20 candidates: %d bytes)%n", key,
                         cat.offerCount(), regions(cat), sample.getCandidatesCount(), sample.getTotalCandidates(),
                         sample.getRejectionsCount(), sample.getSerializedSize(), perCall.get().getSerializedSize());
+                if (c == 0 && k == 0) {
+                    sourceShare(sample);
+                }
                 Latencies.Summary s = measure(prebuilt, runs, calls);
                 p50[c][k] = s.p50();
                 System.out.printf(Locale.ROOT, "prebuilt, max 5: %s%n", s.line());
@@ -106,6 +109,25 @@ public final class SelectionGrowthBenchmark {
                             + "cover every region" : "same answer: " + (ratio < offersRatio / 2 ? "sublinear"
                                     : "NOT sublinear"));
         }
+    }
+
+    /** How many of the answer's bytes are repeated price sources (what deduplicating them could save). */
+    private static void sourceShare(SelectProviderResponse r) {
+        long bytes = 0;
+        java.util.Set<String> distinct = new java.util.TreeSet<>();
+        for (io.cloudprovisioner.api.v1.Candidate c : r.getCandidatesList()) {
+            for (io.cloudprovisioner.api.v1.Price p : List.of(c.getOffer().getOnDemand(), c.getOffer().getSpot(),
+                    c.getEffectivePrice())) {
+                if (p.hasSource()) {
+                    bytes += p.getSource().getSerializedSize() + 2;
+                    distinct.add(p.getSource().getId());
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "price sources in the answer: %d bytes of %d, %d distinct sources %s%n",
+                bytes, r.getSerializedSize(), distinct.size(), distinct);
+        figure("answer.select_default.bytes", r.getSerializedSize());
+        figure("answer.select_default.price_source_bytes", bytes);
     }
 
     private static SelectionPreferences prefs(List<ProviderPreference> providers) {
