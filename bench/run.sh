@@ -82,6 +82,7 @@ fi
 
 if stage grpc; then
 echo "== gRPC load benchmark (GrpcLoadBenchmark against the packaged app)"
+# one port: gRPC is served by the HTTP server (quarkus.grpc.server.use-separate-server=false)
 read -r GRPC_PORT HTTP_PORT < <("${JAVA}" -cp "${CP}" io.cloudprovisioner.benchmark.FreePort 2)
 # shellcheck disable=SC2086
 "${JAVA}" ${APP_JAVA_OPTS:-} -Dquarkus.grpc.server.port="${GRPC_PORT}" -Dquarkus.http.port="${HTTP_PORT}" \
@@ -110,7 +111,7 @@ if [[ "${THREAD_SAMPLE_SECONDS:-2}" != 0 ]] && command -v "${JCMD}" >/dev/null; 
     done ) &
   SAMPLER_PID=$!
 fi
-"${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.GrpcLoadBenchmark "127.0.0.1:${GRPC_PORT}" \
+"${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.GrpcLoadBenchmark "127.0.0.1:${HTTP_PORT}" \
   --concurrency="${GRPC_CONCURRENCY:-64}" --channels="${GRPC_CHANNELS:-1}" --warmup-seconds="${GRPC_WARMUP:-5}" \
   --seconds="${GRPC_SECONDS:-10}" --rounds="${GRPC_ROUNDS:-3}" --ready-timeout-seconds=60 \
   --server-pid="${APP_PID}" | tee "${OUT}/grpc.txt"

@@ -406,6 +406,10 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             if (r.noProviderAvailable()) {
                 throw noProvider(r);
             }
+            if (request.getPriceSourceRefs()) {
+                return SelectAnswer.build(r, spec, source, o -> protos.offerRef(cat, o), q -> protos.priceRef(cat, q),
+                        s -> protos.source(cat, s));
+            }
             return SelectAnswer.build(r, spec, source, o -> protos.offer(cat, o), q -> protos.price(cat, q));
         });
     }

@@ -45,6 +45,29 @@ public class OfferProtos {
         return s == null ? ProtoMapper.toProto(q) : s.price(q);
     }
 
+    /** As {@link #offer}, every price's source reduced to its id (SelectProvider's price_source_refs). */
+    public InstanceOffer offerRef(Catalog cat, Offer o) {
+        Snapshot s = snapshot(cat);
+        return s == null ? Snapshot.build(o, ProtoMapper::toProto, OfferProtos::refOnly) : s.offerRef(o);
+    }
+
+    /** As {@link #price}, its source reduced to its id. */
+    public Price priceRef(Catalog cat, PriceQuote q) {
+        Snapshot s = snapshot(cat);
+        return s == null ? refOnly(q) : s.priceRef(q);
+    }
+
+    /** The full message of a price source. */
+    public io.cloudprovisioner.api.v1.PriceSource source(Catalog cat, PriceSource src) {
+        Snapshot s = snapshot(cat);
+        return s == null ? ProtoMapper.toProto(src) : Snapshot.cached(s.sources, src, ProtoMapper::toProto);
+    }
+
+    private static Price refOnly(PriceQuote q) {
+        return ProtoMapper.toProto(q, io.cloudprovisioner.api.v1.PriceSource.newBuilder().setId(q.source().id())
+                .build());
+    }
+
     /** The cache of {@code cat}, or null when {@code cat} is no longer the catalog in force. */
     private Snapshot snapshot(Catalog cat) {
         Snapshot s = snapshot;
@@ -85,14 +108,27 @@ public class OfferProtos {
         final ConcurrentHashMap<Id, Price> prices = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Id, InstanceType> types = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Id, io.cloudprovisioner.api.v1.PriceSource> sources = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Id, InstanceOffer> offerRefs = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Id, Price> priceRefs = new ConcurrentHashMap<>();
 
         Snapshot(Catalog catalog) {
             this.catalog = catalog;
         }
 
         InstanceOffer offer(Offer o) {
-            InstanceOffer m = offers.get(new Id(o));
-            return m != null ? m : offers.computeIfAbsent(new Id(o), k -> build(o));
+            return cached(offers, o, x -> build(x, this::type, this::price));
+        }
+
+        InstanceOffer offerRef(Offer o) {
+            return cached(offerRefs, o, x -> build(x, this::type, this::priceRef));
+        }
+
+        Price priceRef(PriceQuote q) {
+            return cached(priceRefs, q, OfferProtos::refOnly);
+        }
+
+        InstanceType type(InstanceTypeSpec t) {
+            return cached(types, t, ProtoMapper::toProto);
         }
 
         Price price(PriceQuote q) {
@@ -101,22 +137,23 @@ public class OfferProtos {
                     cached(sources, q.source(), ProtoMapper::toProto)));
         }
 
-        private InstanceOffer build(Offer o) {
+        static InstanceOffer build(Offer o, Function<InstanceTypeSpec, InstanceType> types,
+                Function<PriceQuote, Price> prices) {
             InstanceOffer.Builder b = InstanceOffer.newBuilder()
-                    .setInstanceType(cached(types, o.type(), ProtoMapper::toProto)).setRegion(o.region())
+                    .setInstanceType(types.apply(o.type())).setRegion(o.region())
                     .setAvailabilityUnconfirmed(!o.availabilityConfirmed());
             if (o.onDemand() != null) {
-                b.setOnDemand(price(o.onDemand()));
+                b.setOnDemand(prices.apply(o.onDemand()));
             }
             if (o.spot() != null) {
-                b.setSpot(price(o.spot()));
+                b.setSpot(prices.apply(o.spot()));
             }
             InstanceOffer m = b.build();
             m.getSerializedSize(); // memoised now, so answers embedding it do not walk it again
             return m;
         }
 
-        private static <K, V> V cached(ConcurrentHashMap<Id, V> map, K key, Function<K, V> build) {
+        static <K, V> V cached(ConcurrentHashMap<Id, V> map, K key, Function<K, V> build) {
             V v = map.get(new Id(key));
             return v != null ? v : map.computeIfAbsent(new Id(key), k -> build.apply(key));
         }
