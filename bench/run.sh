@@ -105,7 +105,7 @@ if [[ "${THREAD_SAMPLE_SECONDS:-2}" != 0 ]] && command -v "${JCMD}" >/dev/null; 
   ( while kill -0 "${APP_PID}" 2>/dev/null; do
       "${JCMD}" "${APP_PID}" Thread.print 2>/dev/null | awk '
         /^"/ { name = $1; seen = 0 }
-        /io\.cloudprovisioner\.(api\.(CatalogGrpcService|SelectAnswer|OfferProtos)|selection\.)/ {
+        /^[ \t]+at io\.cloudprovisioner\.(api\.(CatalogGrpcService|SelectAnswer|OfferProtos)|selection\.)/ {
           if (!seen) { print name; seen = 1 } }' >>"${OUT}/catalog-threads.txt"
       sleep "${THREAD_SAMPLE_SECONDS:-2}"
     done ) &
