@@ -9,7 +9,9 @@
 #   STARTUP_RUNS=5          runs of the startup benchmark
 #   GRPC_CONCURRENCY=64     requests in flight in the gRPC load benchmark
 #   GRPC_CHANNELS=1         client channels (HTTP/2 connections)
-#   GRPC_WARMUP=5 GRPC_SECONDS=10   warm-up and measured seconds per RPC
+#   GRPC_WARMUP=5 GRPC_SECONDS=10   warm-up and measured seconds per RPC and round
+#   GRPC_ROUNDS=3           rounds of health / SelectProvider / MapInstanceType (ratios are medians over rounds)
+#   BENCH_ONLY=""           comma-separated subset of: inprocess,startup,grpc,provisioning (default: all)
 #   INPROC_RUNS=5           measured runs of each in-process benchmark
 #   APP_JAVA_OPTS=""        JVM options of the packaged app (startup, load and provisioning benchmarks)
 #   PROV_WARMUP=50 PROV_PROVISIONS=200   sequential provisions (warm-up, measured) of the provisioning benchmark
@@ -59,16 +61,28 @@ echo "== machine"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 } | tee "${OUT}/machine.txt"
 
+stage() { [[ -z "${BENCH_ONLY:-}" || ",${BENCH_ONLY}," == *",$1,"* ]]; }
+for f in inprocess startup grpc provisioning; do stage "$f" || : >"${OUT}/${f}.txt"; done
+
+if stage inprocess; then
 echo "== in-process benchmark (MappingBenchmark)"
 "${JAVA}" -Xms1g -Xmx1g -XX:+UseG1GC -cp "${CP}" io.cloudprovisioner.benchmark.MappingBenchmark \
   --runs="${INPROC_RUNS:-5}" | tee "${OUT}/inprocess.txt"
+echo "== catalog growth and allocation per SelectProvider (SelectionGrowthBenchmark: 1x and a synthetic 10x catalog)"
+"${JAVA}" -Xms1g -Xmx1g -XX:+UseG1GC -cp "${CP}" io.cloudprovisioner.benchmark.SelectionGrowthBenchmark \
+  --runs="${INPROC_RUNS:-5}" | tee -a "${OUT}/inprocess.txt"
+fi
 
+if stage startup; then
 echo "== startup benchmark (StartupBenchmark)"
 "${JAVA}" -cp "${CP}" io.cloudprovisioner.benchmark.StartupBenchmark --jar=target/quarkus-app/quarkus-run.jar \
   --runs="${STARTUP_RUNS:-5}" --timeout-seconds=60 --log-dir="${OUT}" \
   ${APP_JAVA_OPTS:+"--app-java-opts=${APP_JAVA_OPTS}"} | tee "${OUT}/startup.txt"
+fi
 
+if stage grpc; then
 echo "== gRPC load benchmark (GrpcLoadBenchmark against the packaged app)"
+# one port: gRPC is served by the HTTP server (quarkus.grpc.server.use-separate-server=false)
 read -r GRPC_PORT HTTP_PORT < <("${JAVA}" -cp "${CP}" io.cloudprovisioner.benchmark.FreePort 2)
 # shellcheck disable=SC2086
 "${JAVA}" ${APP_JAVA_OPTS:-} -Dquarkus.grpc.server.port="${GRPC_PORT}" -Dquarkus.http.port="${HTTP_PORT}" \
@@ -81,12 +95,35 @@ for i in $(seq 1 600); do            # at most 60 s
   if [[ $i == 600 ]]; then echo "app not started within 60 s; see ${OUT}/app.log" >&2; exit 1; fi
   sleep 0.1
 done
-"${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.GrpcLoadBenchmark "127.0.0.1:${GRPC_PORT}" \
+# Which server threads run the catalog RPCs' work: a thread dump every THREAD_SAMPLE_SECONDS (default 2) during
+# the load; every thread with a frame of CatalogGrpcService / selection / the answer building is counted by its
+# pool name (vert.x-eventloop-thread = the event loop; executor-thread = Quarkus's worker pool). Sampling pauses
+# the server briefly (a few ms per dump) for all RPCs alike; THREAD_SAMPLE_SECONDS=0 turns it off.
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
+: >"${OUT}/catalog-threads.txt"
+if [[ "${THREAD_SAMPLE_SECONDS:-2}" != 0 ]] && command -v "${JCMD}" >/dev/null; then
+  ( while kill -0 "${APP_PID}" 2>/dev/null; do
+      "${JCMD}" "${APP_PID}" Thread.print 2>/dev/null | awk '
+        /^"/ { name = $1; seen = 0 }
+        /^[ \t]+at io\.cloudprovisioner\.(api\.(CatalogGrpcService|SelectAnswer|OfferProtos)|selection\.)/ {
+          if (!seen) { print name; seen = 1 } }' >>"${OUT}/catalog-threads.txt"
+      sleep "${THREAD_SAMPLE_SECONDS:-2}"
+    done ) &
+  SAMPLER_PID=$!
+fi
+"${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.GrpcLoadBenchmark "127.0.0.1:${HTTP_PORT}" \
   --concurrency="${GRPC_CONCURRENCY:-64}" --channels="${GRPC_CHANNELS:-1}" --warmup-seconds="${GRPC_WARMUP:-5}" \
-  --seconds="${GRPC_SECONDS:-10}" --ready-timeout-seconds=60 --server-pid="${APP_PID}" | tee "${OUT}/grpc.txt"
+  --seconds="${GRPC_SECONDS:-10}" --rounds="${GRPC_ROUNDS:-3}" --ready-timeout-seconds=60 \
+  --server-pid="${APP_PID}" | tee "${OUT}/grpc.txt"
+THREADS_SEEN=$(sed -E 's/^"//; s/"$//; s/-[0-9]+$//' "${OUT}/catalog-threads.txt" | sort | uniq -c \
+  | awk '{printf "%s%s:%s", sep, $2, $1; sep=","}')
+echo "FIGURE grpc.catalog_work_thread_samples=${THREADS_SEEN:-none}" | tee -a "${OUT}/grpc.txt"
 cleanup
+[[ -n "${SAMPLER_PID:-}" ]] && wait "${SAMPLER_PID}" 2>/dev/null || true
 APP_PID=
+fi
 
+if stage provisioning; then
 echo "== provisioning benchmark (ProvisioningBenchmark: packaged app + DigitalOcean stand-in)"
 "${JAVA}" -Xms512m -Xmx512m -cp "${CP}" io.cloudprovisioner.benchmark.ProvisioningBenchmark \
   --jar=target/quarkus-app/quarkus-run.jar --log-dir="${OUT}" --warmup="${PROV_WARMUP:-50}" \
@@ -94,6 +131,7 @@ echo "== provisioning benchmark (ProvisioningBenchmark: packaged app + DigitalOc
   --deadline-seconds="${PROV_DEADLINE:-120}" --poll-interval-ms="${PROV_POLL_MS:-20}" --timeout-seconds=60 \
   ${APP_JAVA_OPTS:+"--app-java-opts=${APP_JAVA_OPTS}"} ${PROV_APP_PROPS:+"--app-props=${PROV_APP_PROPS}"} \
   | tee "${OUT}/provisioning.txt"
+fi
 
 END=$(date +%s)
 {
@@ -104,7 +142,9 @@ END=$(date +%s)
   echo "  wall time: build $((BUILD_END - START)) s, benchmarks $((END - BUILD_END)) s"
   grep -h '^FIGURE ' "${OUT}/inprocess.txt" "${OUT}/startup.txt" "${OUT}/grpc.txt" "${OUT}/provisioning.txt" \
     | sed 's/^FIGURE /  /'
-  grep -h '^TARGET \|^NOTE ' "${OUT}/inprocess.txt" "${OUT}/grpc.txt" "${OUT}/provisioning.txt" | sed 's/^/  /'
+  grep -h '^TARGET \|^NOTE ' "${OUT}/inprocess.txt" "${OUT}/grpc.txt" "${OUT}/provisioning.txt" | sed 's/^/  /' || true
+  echo "  (gRPC ratios divide calls/s measured in the same round on the same server; absolute calls/s and"
+  echo "  latencies depend on what else the machine runs: see the load averages above)"
   noisy=$(grep -c 'NOISY' "${OUT}/inprocess.txt" || true)
   if [[ "${noisy}" -gt 0 ]]; then
     echo "  WARNING: ${noisy} in-process runs had cpu/wall < 0.9: other processes took the cores, so wall-clock tails"

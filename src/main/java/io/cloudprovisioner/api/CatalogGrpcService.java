@@ -86,6 +86,13 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     SelectionSettings settings;
     @Inject
     ProviderAdapters adapters;
+    @Inject
+    OfferProtos protos;
+
+    /** SelectProvider's max_candidates when the caller leaves it 0 (documented in the proto). */
+    static final int DEFAULT_MAX_CANDIDATES = 5;
+    /** The most candidates a caller may ask for; above it the call is INVALID_ARGUMENT. */
+    static final int MAX_CANDIDATES_CAP = 500;
 
     @Override
     @RolesAllowed(Roles.VIEWER)
@@ -145,7 +152,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                     .setTotalSize(matching.size());
             int end = Math.min(matching.size(), offset + pageSize);
             for (int i = offset; i < end; i++) {
-                out.addOffers(ProtoMapper.toProto(matching.get(i)));
+                out.addOffers(protos.offer(cat, matching.get(i)));
             }
             if (end < matching.size()) {
                 out.setNextPageToken(encodePageToken(end, fingerprint));
@@ -264,9 +271,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             v.throwIfInvalid();
             MappingResult r = map(cat, p, region, spec, policy, alternatives);
             MapInstanceTypeResponse.Builder out = MapInstanceTypeResponse.newBuilder()
-                    .setOffer(ProtoMapper.toProto(r.offer())).setEffectivePrice(ProtoMapper.toProto(r.effectivePrice()))
+                    .setOffer(protos.offer(cat, r.offer())).setEffectivePrice(protos.price(cat, r.effectivePrice()))
                     .setSpot(r.spot()).setExplanation(explanation(r));
-            r.alternatives().forEach(a -> out.addAlternatives(ProtoMapper.toProto(a)));
+            r.alternatives().forEach(a -> out.addAlternatives(protos.offer(cat, a)));
             return out.build();
         });
     }
@@ -350,8 +357,8 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             PriceQuote price = spot ? offer.spot() : offer.onDemand();
             BigDecimal total = Money.total(price, hours, count);
             BigDecimal monthly = Money.total(price, PriceQuote.HOURS_PER_MONTH, count);
-            EstimateCostResponse.Builder out = EstimateCostResponse.newBuilder().setOffer(ProtoMapper.toProto(offer))
-                    .setHourlyPrice(ProtoMapper.toProto(price)).setSpot(spot).setHours(hours).setInstanceCount(count)
+            EstimateCostResponse.Builder out = EstimateCostResponse.newBuilder().setOffer(protos.offer(cat, offer))
+                    .setHourlyPrice(protos.price(cat, price)).setSpot(spot).setHours(hours).setInstanceCount(count)
                     .setTotalUsd(total.doubleValue()).setTotalUsdDecimal(Money.text(total))
                     .setMonthlyUsd(monthly.doubleValue()).setMonthlyUsdDecimal(Money.text(monthly))
                     .addExcludes("disk storage").addExcludes("network egress").addExcludes("taxes")
@@ -392,32 +399,18 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                                 fp.allowBareMetal(), 0));
                 source = settings.preferencesSource();
             }
-            int max = v.bounded(request.getMaxCandidates(), 1, 500, 20, "max_candidates");
+            int max = v.bounded(request.getMaxCandidates(), 1, MAX_CANDIDATES_CAP, DEFAULT_MAX_CANDIDATES,
+                    "max_candidates");
             v.throwIfInvalid();
-            SelectionResult r = selector.select(spec, prefs, max, source);
+            SelectionResult r = selector.select(cat, spec, prefs, max, source);
             if (r.noProviderAvailable()) {
                 throw noProvider(r);
             }
-            SelectProviderResponse.Builder out = SelectProviderResponse.newBuilder()
-                    .setPreferencesSource(source).setEffectiveSpec(ProtoMapper.toProto(spec))
-                    .setTotalCandidates(r.totalCandidates());
-            for (Candidate c : r.candidates()) {
-                out.addCandidates(io.cloudprovisioner.api.v1.Candidate.newBuilder().setRank(c.rank())
-                        .setOffer(ProtoMapper.toProto(c.offer()))
-                        .setDeploymentType(ProtoMapper.toProto(c.deploymentType()))
-                        .setEffectivePrice(ProtoMapper.toProto(c.effectivePrice())).setSpot(c.spot())
-                        .setReason(c.reason()));
+            if (request.getPriceSourceRefs()) {
+                return SelectAnswer.build(r, spec, source, o -> protos.offerRef(cat, o), q -> protos.priceRef(cat, q),
+                        s -> protos.source(cat, s));
             }
-            for (Rejection j : r.rejections()) {
-                io.cloudprovisioner.api.v1.Rejection.Builder b = io.cloudprovisioner.api.v1.Rejection.newBuilder()
-                        .setProvider(ProtoMapper.toProto(j.provider())).setRegion(j.region()).setReason(j.reason())
-                        .setMessage(j.message()).addAllConstraints(ProtoMapper.toProto(j.constraints()));
-                if (j.deploymentType() != null) {
-                    b.setDeploymentType(ProtoMapper.toProto(j.deploymentType()));
-                }
-                out.addRejections(b);
-            }
-            return out.build();
+            return SelectAnswer.build(r, spec, source, o -> protos.offer(cat, o), q -> protos.price(cat, q));
         });
     }
 
@@ -488,7 +481,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             offers.sort(Comparator.comparing(o -> o.type().name()));
             DiscoverMachineTypesResponse.Builder out = DiscoverMachineTypesResponse.newBuilder()
                     .setSource("bundled catalog").setLive(false);
-            offers.forEach(o -> out.addOffers(ProtoMapper.toProto(o)));
+            offers.forEach(o -> out.addOffers(protos.offer(cat, o)));
             return out.build();
         }, calls);
     }

@@ -92,10 +92,15 @@ public final class ProtoMapper {
     }
 
     public static Price toProto(PriceQuote q) {
+        return toProto(q, toProto(q.source()));
+    }
+
+    /** As {@link #toProto(PriceQuote)}, with the source's message already built (shared across prices). */
+    public static Price toProto(PriceQuote q, io.cloudprovisioner.api.v1.PriceSource source) {
         // the double is the figure selection ranked by (a monthly quote / 730 at full double precision); the decimal
         // is the source's digits (a monthly quote / 730 to 10 decimals)
         Price.Builder b = Price.newBuilder().setUsdPerHour(q.usdPerHour())
-                .setUsdPerHourDecimal(Money.text(Money.hourly(q))).setSource(toProto(q.source()))
+                .setUsdPerHourDecimal(Money.text(Money.hourly(q))).setSource(source)
                 .setNormalisedFromMonthly(q.normalisedFromMonthly()).setUsdPerMonth(q.usdPerMonth());
         if (q.usdPerMonth() > 0) {
             b.setUsdPerMonthDecimal(Money.text(Money.decimal(q.usdPerMonth())));

@@ -53,6 +53,9 @@ public record MappingPolicy(Set<String> allowedFamilies, Set<String> deniedFamil
     }
 
     boolean familyAllowed(String family) {
+        if (deniedFamilies.isEmpty() && allowedFamilies.isEmpty()) {
+            return true; // the default policy: no per-offer lower-casing on the selection hot path
+        }
         String f = family.toLowerCase(Locale.ROOT);
         return !deniedFamilies.contains(f) && (allowedFamilies.isEmpty() || allowedFamilies.contains(f));
     }

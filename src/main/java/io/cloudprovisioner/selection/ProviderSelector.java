@@ -48,7 +48,12 @@ public class ProviderSelector {
 
     public SelectionResult select(ResourceSpec spec, SelectionPreferences prefs, int maxCandidates,
             String preferencesSource) {
-        Catalog cat = catalog.current();
+        return select(catalog.current(), spec, prefs, maxCandidates, preferencesSource);
+    }
+
+    /** As {@link #select(ResourceSpec, SelectionPreferences, int, String)}, on the catalog snapshot {@code cat}. */
+    public SelectionResult select(Catalog cat, ResourceSpec spec, SelectionPreferences prefs, int maxCandidates,
+            String preferencesSource) {
         List<Candidate> candidates = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         MappingPolicy effectivePolicy = prefs.policy().withMaxHourlyUsd(prefs.maxHourlyUsd());

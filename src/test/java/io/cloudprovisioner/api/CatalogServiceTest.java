@@ -345,6 +345,50 @@ public class CatalogServiceTest {
     }
 
     @Test
+    void selectionReturnsTheCheapestFiveByDefaultAndRefusesMoreThanTheCap() {
+        SelectProviderRequest.Builder req = SelectProviderRequest.newBuilder().setSpec(spec(2, 4))
+                .setPreferences(SelectionPreferences.newBuilder().setIncludeUnconfigured(true));
+        SelectProviderResponse dflt = catalog.selectProvider(req.build());
+        SelectProviderResponse all = catalog.selectProvider(req.setMaxCandidates(500).build());
+        assertEquals(5, dflt.getCandidatesCount(), "max_candidates 0 means 5");
+        assertTrue(dflt.getTotalCandidates() > 5, "more satisfy the request: " + dflt.getTotalCandidates());
+        assertEquals(all.getTotalCandidates(), dflt.getTotalCandidates());
+        assertEquals(all.getCandidatesList().subList(0, 5), dflt.getCandidatesList(), "the same first five");
+
+        StatusRuntimeException e = expect(Status.Code.INVALID_ARGUMENT,
+                () -> catalog.selectProvider(req.setMaxCandidates(501).build()));
+        assertEquals(Set.of("max_candidates"), Set.copyOf(violatedFields(e)));
+    }
+
+    @Test
+    void priceSourceRefsNameEachSourceOnceAndOtherwiseAnswerTheSame() {
+        SelectProviderRequest.Builder req = SelectProviderRequest.newBuilder().setSpec(spec(2, 4))
+                .setPreferences(SelectionPreferences.newBuilder().setIncludeUnconfigured(true)).setMaxCandidates(20);
+        SelectProviderResponse full = catalog.selectProvider(req.build());
+        SelectProviderResponse refs = catalog.selectProvider(req.setPriceSourceRefs(true).build());
+        assertEquals(0, full.getPriceSourcesCount(), "without the opt-in nothing changes");
+        assertEquals(full.getCandidatesCount(), refs.getCandidatesCount());
+        java.util.Map<String, io.cloudprovisioner.api.v1.PriceSource> byId = new java.util.HashMap<>();
+        refs.getPriceSourcesList().forEach(ps -> assertEquals(null, byId.put(ps.getId(), ps), "listed once"));
+        for (int i = 0; i < full.getCandidatesCount(); i++) {
+            Candidate f = full.getCandidates(i);
+            Candidate r = refs.getCandidates(i);
+            for (io.cloudprovisioner.api.v1.Price[] pair : List.of(
+                    new io.cloudprovisioner.api.v1.Price[] {f.getEffectivePrice(), r.getEffectivePrice()},
+                    new io.cloudprovisioner.api.v1.Price[] {f.getOffer().getOnDemand(), r.getOffer().getOnDemand()})) {
+                assertEquals(pair[0].getSource(), byId.get(pair[1].getSource().getId()), "the full source, by id");
+                assertEquals(io.cloudprovisioner.api.v1.PriceSource.newBuilder().setId(pair[0].getSource().getId())
+                        .build(), pair[1].getSource(), "only the id in the price");
+                assertEquals(pair[0].toBuilder().clearSource().build(), pair[1].toBuilder().clearSource().build());
+            }
+            assertEquals(f.toBuilder().clearOffer().clearEffectivePrice().build(),
+                    r.toBuilder().clearOffer().clearEffectivePrice().build());
+        }
+        assertTrue(refs.getSerializedSize() < full.getSerializedSize() / 2, refs.getSerializedSize() + " vs "
+                + full.getSerializedSize());
+    }
+
+    @Test
     void selectionExplainsRejectedRegionsAndProviders() {
         SelectProviderResponse r = catalog.selectProvider(SelectProviderRequest.newBuilder()
                 .setSpec(spec(4, 16).toBuilder().setRequireTee(true))

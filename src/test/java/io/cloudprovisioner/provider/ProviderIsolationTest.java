@@ -163,8 +163,9 @@ public class ProviderIsolationTest {
     @Test
     void withNoProviderNamedTheCheapestConfiguredCandidateIsProvisioned() {
         ResourceSpec spec = spec(1, 1);
+        // the whole ranking (max_candidates 500): the default of 5 would show only the cheapest providers
         SelectProviderResponse ranked = catalog.selectProvider(SelectProviderRequest.newBuilder().setSpec(spec)
-                .build());
+                .setMaxCandidates(500).build());
         Set<CloudProvider> considered = ranked.getCandidatesList().stream()
                 .map(c -> c.getOffer().getInstanceType().getProvider()).collect(Collectors.toSet());
         assertEquals(Set.of(CloudProvider.CLOUD_PROVIDER_AWS, CloudProvider.CLOUD_PROVIDER_DIGITALOCEAN,
