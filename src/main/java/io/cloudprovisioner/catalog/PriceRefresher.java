@@ -171,6 +171,10 @@ public class PriceRefresher {
                     s.detail = "";
                     s.applied = 0;
                     s.ignored = 0;
+                    s.addedTypes = 0;
+                    s.retiredTypes = 0;
+                    s.addedOffers = 0;
+                    s.removedOffers = 0;
                 }
             }
             store.replace(store.bundled());
@@ -206,6 +210,27 @@ public class PriceRefresher {
     /** The statuses of {@code provider}'s sources. */
     public List<RefreshStatus> status(Provider provider) {
         return states.values().stream().filter(s -> s.source.provider() == provider).map(State::status).toList();
+    }
+
+    /**
+     * How old {@code provider}'s live data is: the time since the oldest last good fetch among its sources (empty
+     * when a source has never fetched successfully, i.e. some of its data is the bundled snapshot's). For metrics.
+     */
+    public Optional<Duration> dataAge(Provider provider) {
+        Instant oldest = null;
+        boolean any = false;
+        for (State s : states.values()) {
+            if (s.source.provider() != provider) {
+                continue;
+            }
+            any = true;
+            Instant t = s.lastSuccess;
+            if (t == null) {
+                return Optional.empty();
+            }
+            oldest = oldest == null || t.isBefore(oldest) ? t : oldest;
+        }
+        return any ? Optional.of(Duration.between(oldest, clock.instant())) : Optional.empty();
     }
 
     public Optional<RefreshStatus> status(String sourceId) {
@@ -249,11 +274,17 @@ public class PriceRefresher {
         Set<String> regions = new TreeSet<>(store.bundled().provider(src.provider()).regions().keySet());
         long t0 = System.nanoTime();
         try {
-            List<LivePrice> prices = List.copyOf(src.fetch(regions));
+            LiveListing listing = src instanceof LiveDiscoverySource d ? d.discover() : null;
+            if (listing != null && (listing.types().isEmpty() || listing.offerings().isEmpty())) {
+                throw new ProviderException(src.provider(), io.cloudprovisioner.provider.ErrorClass.TRANSIENT,
+                        io.cloudprovisioner.provider.ErrorScope.PROVIDER, "empty_listing",
+                        "the provider's listing named no types or no regions");
+            }
+            List<LivePrice> prices = listing != null ? listing.offerings() : List.copyOf(src.fetch(regions));
             Instant at = clock.instant();
             PriceSource ps = new PriceSource(src.id(), src.provider(), "price", src.description(), src.origin(),
                     "", at.truncatedTo(ChronoUnit.SECONDS).toString(), true, false);
-            s.good = new Fetched(ps, prices);
+            s.good = new Fetched(ps, prices, listing);
             s.lastSuccess = at;
             s.record(now, RefreshStatus.Outcome.OK, "");
             LOG.infof("live prices %s: %d prices fetched in %d ms", src.id(), prices.size(),
@@ -281,6 +312,14 @@ public class PriceRefresher {
             ProviderCatalog pc = store.bundled().provider(provider);
             for (State s : mine) {
                 Fetched f = s.good;
+                if (f != null && f.listing != null) {
+                    ProviderCatalog.DiscoveryApplication d = pc.withDiscovery(f.listing);
+                    pc = d.catalog();
+                    s.addedTypes = d.addedTypes();
+                    s.retiredTypes = d.retiredTypes();
+                    s.addedOffers = d.addedOffers();
+                    s.removedOffers = d.removedOffers();
+                }
                 if (f != null) {
                     ProviderCatalog.LiveApplication a = pc.withLivePrices(f.source, f.prices);
                     pc = a.catalog();
@@ -292,7 +331,8 @@ public class PriceRefresher {
         }
     }
 
-    private record Fetched(PriceSource source, List<LivePrice> prices) {
+    /** A good fetch: its prices and, from a {@link LiveDiscoverySource}, the listing they came with. */
+    private record Fetched(PriceSource source, List<LivePrice> prices, LiveListing listing) {
     }
 
     private final class State {
@@ -304,6 +344,10 @@ public class PriceRefresher {
         volatile String detail = "";
         volatile int applied;
         volatile int ignored;
+        volatile int addedTypes;
+        volatile int retiredTypes;
+        volatile int addedOffers;
+        volatile int removedOffers;
 
         State(LivePriceSource source) {
             this.source = source;
@@ -325,7 +369,8 @@ public class PriceRefresher {
 
         RefreshStatus status() {
             return new RefreshStatus(source.provider(), source.id(), lastAttempt, lastSuccess, outcome, detail,
-                    applied, ignored);
+                    applied, ignored, source instanceof LiveDiscoverySource, addedTypes, retiredTypes, addedOffers,
+                    removedOffers);
         }
     }
 }
