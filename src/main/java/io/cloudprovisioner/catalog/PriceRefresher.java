@@ -37,7 +37,9 @@ import org.jboss.logging.Logger;
  * class only, never with a message that could carry a secret.
  *
  * <p>With {@code cloudprovisioner.prices.refresh-enabled=true} a single daemon thread (never the gRPC event loop)
- * checks every {@code check-interval} which sources are due. Off by default: no network traffic unless asked.
+ * checks every {@code check-interval} which sources are due. On by default: public price APIs (Azure Retail Prices)
+ * are fetched for every provider, credentialed ones (and discovery) only for configured providers; off with
+ * {@code cloudprovisioner.prices.refresh-enabled=false} (the %test profile's setting).
  */
 @Singleton
 public class PriceRefresher {
@@ -62,7 +64,7 @@ public class PriceRefresher {
             @ConfigProperty(name = "cloudprovisioner.prices.retry-after", defaultValue = "30m") Duration retryAfter,
             @ConfigProperty(name = "cloudprovisioner.prices.providers",
                     defaultValue = "aws,gcp,azure,digitalocean,vultr") List<String> enabled,
-            @ConfigProperty(name = "cloudprovisioner.prices.refresh-enabled", defaultValue = "false")
+            @ConfigProperty(name = "cloudprovisioner.prices.refresh-enabled", defaultValue = "true")
             boolean refreshEnabled,
             @ConfigProperty(name = "cloudprovisioner.prices.check-interval", defaultValue = "5m")
             Duration checkInterval) {
@@ -252,7 +254,7 @@ public class PriceRefresher {
         for (State s : mine) {
             synchronized (s) {
                 Instant now = clock.instant();
-                if (!isConfigured) {
+                if (!isConfigured && s.source.needsCredentials()) {
                     s.record(now, RefreshStatus.Outcome.NOT_CONFIGURED, "provider not configured");
                     continue;
                 }
