@@ -18,6 +18,14 @@ public interface LivePriceSource {
     /** What the source is, for {@link PriceSource#description()}. */
     String description();
 
+    /**
+     * Whether fetching needs the provider's credentials. A public price API (Azure Retail Prices) is fetched whether
+     * or not the provider is configured; a credentialed one only for a configured provider.
+     */
+    default boolean needsCredentials() {
+        return true;
+    }
+
     /** The API URL the prices come from, for {@link PriceSource#origin()}. */
     String origin();
 

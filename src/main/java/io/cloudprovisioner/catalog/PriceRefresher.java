@@ -37,7 +37,9 @@ import org.jboss.logging.Logger;
  * class only, never with a message that could carry a secret.
  *
  * <p>With {@code cloudprovisioner.prices.refresh-enabled=true} a single daemon thread (never the gRPC event loop)
- * checks every {@code check-interval} which sources are due. Off by default: no network traffic unless asked.
+ * checks every {@code check-interval} which sources are due. On by default: public price APIs (Azure Retail Prices)
+ * are fetched for every provider, credentialed ones (and discovery) only for configured providers; off with
+ * {@code cloudprovisioner.prices.refresh-enabled=false} (the %test profile's setting).
  */
 @Singleton
 public class PriceRefresher {
@@ -62,7 +64,7 @@ public class PriceRefresher {
             @ConfigProperty(name = "cloudprovisioner.prices.retry-after", defaultValue = "30m") Duration retryAfter,
             @ConfigProperty(name = "cloudprovisioner.prices.providers",
                     defaultValue = "aws,gcp,azure,digitalocean,vultr") List<String> enabled,
-            @ConfigProperty(name = "cloudprovisioner.prices.refresh-enabled", defaultValue = "false")
+            @ConfigProperty(name = "cloudprovisioner.prices.refresh-enabled", defaultValue = "true")
             boolean refreshEnabled,
             @ConfigProperty(name = "cloudprovisioner.prices.check-interval", defaultValue = "5m")
             Duration checkInterval) {
@@ -171,6 +173,10 @@ public class PriceRefresher {
                     s.detail = "";
                     s.applied = 0;
                     s.ignored = 0;
+                    s.addedTypes = 0;
+                    s.retiredTypes = 0;
+                    s.addedOffers = 0;
+                    s.removedOffers = 0;
                 }
             }
             store.replace(store.bundled());
@@ -208,6 +214,27 @@ public class PriceRefresher {
         return states.values().stream().filter(s -> s.source.provider() == provider).map(State::status).toList();
     }
 
+    /**
+     * How old {@code provider}'s live data is: the time since the oldest last good fetch among its sources (empty
+     * when a source has never fetched successfully, i.e. some of its data is the bundled snapshot's). For metrics.
+     */
+    public Optional<Duration> dataAge(Provider provider) {
+        Instant oldest = null;
+        boolean any = false;
+        for (State s : states.values()) {
+            if (s.source.provider() != provider) {
+                continue;
+            }
+            any = true;
+            Instant t = s.lastSuccess;
+            if (t == null) {
+                return Optional.empty();
+            }
+            oldest = oldest == null || t.isBefore(oldest) ? t : oldest;
+        }
+        return any ? Optional.of(Duration.between(oldest, clock.instant())) : Optional.empty();
+    }
+
     public Optional<RefreshStatus> status(String sourceId) {
         return Optional.ofNullable(states.get(sourceId)).map(State::status);
     }
@@ -227,7 +254,7 @@ public class PriceRefresher {
         for (State s : mine) {
             synchronized (s) {
                 Instant now = clock.instant();
-                if (!isConfigured) {
+                if (!isConfigured && s.source.needsCredentials()) {
                     s.record(now, RefreshStatus.Outcome.NOT_CONFIGURED, "provider not configured");
                     continue;
                 }
@@ -249,11 +276,17 @@ public class PriceRefresher {
         Set<String> regions = new TreeSet<>(store.bundled().provider(src.provider()).regions().keySet());
         long t0 = System.nanoTime();
         try {
-            List<LivePrice> prices = List.copyOf(src.fetch(regions));
+            LiveListing listing = src instanceof LiveDiscoverySource d ? d.discover() : null;
+            if (listing != null && (listing.types().isEmpty() || listing.offerings().isEmpty())) {
+                throw new ProviderException(src.provider(), io.cloudprovisioner.provider.ErrorClass.TRANSIENT,
+                        io.cloudprovisioner.provider.ErrorScope.PROVIDER, "empty_listing",
+                        "the provider's listing named no types or no regions");
+            }
+            List<LivePrice> prices = listing != null ? listing.offerings() : List.copyOf(src.fetch(regions));
             Instant at = clock.instant();
             PriceSource ps = new PriceSource(src.id(), src.provider(), "price", src.description(), src.origin(),
                     "", at.truncatedTo(ChronoUnit.SECONDS).toString(), true, false);
-            s.good = new Fetched(ps, prices);
+            s.good = new Fetched(ps, prices, listing);
             s.lastSuccess = at;
             s.record(now, RefreshStatus.Outcome.OK, "");
             LOG.infof("live prices %s: %d prices fetched in %d ms", src.id(), prices.size(),
@@ -281,6 +314,14 @@ public class PriceRefresher {
             ProviderCatalog pc = store.bundled().provider(provider);
             for (State s : mine) {
                 Fetched f = s.good;
+                if (f != null && f.listing != null) {
+                    ProviderCatalog.DiscoveryApplication d = pc.withDiscovery(f.listing);
+                    pc = d.catalog();
+                    s.addedTypes = d.addedTypes();
+                    s.retiredTypes = d.retiredTypes();
+                    s.addedOffers = d.addedOffers();
+                    s.removedOffers = d.removedOffers();
+                }
                 if (f != null) {
                     ProviderCatalog.LiveApplication a = pc.withLivePrices(f.source, f.prices);
                     pc = a.catalog();
@@ -292,7 +333,8 @@ public class PriceRefresher {
         }
     }
 
-    private record Fetched(PriceSource source, List<LivePrice> prices) {
+    /** A good fetch: its prices and, from a {@link LiveDiscoverySource}, the listing they came with. */
+    private record Fetched(PriceSource source, List<LivePrice> prices, LiveListing listing) {
     }
 
     private final class State {
@@ -304,6 +346,10 @@ public class PriceRefresher {
         volatile String detail = "";
         volatile int applied;
         volatile int ignored;
+        volatile int addedTypes;
+        volatile int retiredTypes;
+        volatile int addedOffers;
+        volatile int removedOffers;
 
         State(LivePriceSource source) {
             this.source = source;
@@ -325,7 +371,8 @@ public class PriceRefresher {
 
         RefreshStatus status() {
             return new RefreshStatus(source.provider(), source.id(), lastAttempt, lastSuccess, outcome, detail,
-                    applied, ignored);
+                    applied, ignored, source instanceof LiveDiscoverySource, addedTypes, retiredTypes, addedOffers,
+                    removedOffers);
         }
     }
 }

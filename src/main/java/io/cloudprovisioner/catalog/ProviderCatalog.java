@@ -188,6 +188,111 @@ public final class ProviderCatalog {
     }
 
     /**
+     * This provider's catalog as {@code listing} says it is now. Types the listing names and the catalog lacks are
+         * added (their figures from the listing); a type named only in offerings is offered if the catalog knows it; a retired type the listing names again is current again. In every
+     * region the listing names at least once, the offers are exactly the (type, region) pairs it lists: a new pair
+     * becomes an offer without a price (priced by {@link #withLivePrices} when the listing quotes one, else listed
+     * but never picked), an offer it no longer lists is removed. Regions the listing never names keep their offers
+     * (an absent region is no evidence). A type left without any offer is kept as retired (listed, never chosen).
+     * The catalog itself is never changed; the caller swaps the result in as a whole.
+     */
+    DiscoveryApplication withDiscovery(LiveListing listing) {
+        SortedMap<String, InstanceTypeSpec> ts = new TreeMap<>(types);
+        int addedTypes = 0;
+        Map<String, InstanceTypeSpec> listed = new HashMap<>();
+        for (InstanceTypeSpec t : listing.types()) {
+            if (t.provider() != provider) {
+                continue;
+            }
+            InstanceTypeSpec known = ts.get(t.name());
+            InstanceTypeSpec now = known == null ? t : known.retired() ? unretired(known, false) : known;
+            if (known == null) {
+                addedTypes++;
+            }
+            ts.put(t.name(), now);
+            listed.put(t.name(), now);
+        }
+        Map<String, java.util.Set<String>> listedByRegion = new TreeMap<>();
+        for (LivePrice p : listing.offerings()) {
+            InstanceTypeSpec known = ts.get(p.instanceType());
+            if (known != null && !listed.containsKey(p.instanceType())) {
+                // listed without figures the catalog could take (e.g. a GPU count the listing omits): still offered
+                InstanceTypeSpec now = known.retired() ? unretired(known, false) : known;
+                ts.put(p.instanceType(), now);
+                listed.put(p.instanceType(), now);
+            }
+            if (listed.containsKey(p.instanceType())) {
+                listedByRegion.computeIfAbsent(p.region(), k -> new java.util.TreeSet<>()).add(p.instanceType());
+            }
+        }
+        java.util.Set<String> offeredBefore = new java.util.HashSet<>();
+        regions.values().forEach(r -> r.sorted(false).forEach(o -> offeredBefore.add(o.type().name())));
+        SortedMap<String, RegionOffers> out = new TreeMap<>();
+        java.util.Set<String> offered = new java.util.HashSet<>();
+        int addedOffers = 0;
+        int removedOffers = 0;
+        java.util.Set<String> allRegions = new java.util.TreeSet<>(regions.keySet());
+        allRegions.addAll(listedByRegion.keySet());
+        for (String region : allRegions) {
+            RegionOffers ro = regions.get(region);
+            java.util.Set<String> names = listedByRegion.get(region);
+            List<Offer> offers = new ArrayList<>();
+            boolean changed = false;
+            if (ro != null) {
+                for (Offer o : ro.sortedArray(false)) {
+                    if (names != null && !names.contains(o.type().name())) {
+                        removedOffers++;
+                        changed = true;
+                        continue;
+                    }
+                    InstanceTypeSpec t = ts.get(o.type().name());
+                    if (t != o.type()) {
+                        o = new Offer(t, o.region(), o.onDemand(), o.spot(), o.availabilityConfirmed());
+                        changed = true;
+                    }
+                    offers.add(o);
+                }
+            }
+            if (names != null) {
+                for (String n : names) {
+                    if (ro == null || ro.offer(n) == null) {
+                        offers.add(new Offer(ts.get(n), region, null, null, true));
+                        addedOffers++;
+                        changed = true;
+                    }
+                }
+            }
+            offers.forEach(o -> offered.add(o.type().name()));
+            if (offers.isEmpty()) {
+                continue;
+            }
+            out.put(region, changed || ro == null ? new RegionOffers(region, offers) : ro);
+        }
+        int retiredTypes = 0;
+        for (Map.Entry<String, InstanceTypeSpec> e : ts.entrySet()) {
+            if (!offered.contains(e.getKey()) && offeredBefore.contains(e.getKey()) && !e.getValue().retired()) {
+                e.setValue(unretired(e.getValue(), true));
+                retiredTypes++;
+            }
+        }
+        return new DiscoveryApplication(new ProviderCatalog(provider, ts, out, sources), addedTypes, retiredTypes,
+                addedOffers, removedOffers);
+    }
+
+    private static InstanceTypeSpec unretired(InstanceTypeSpec t, boolean retired) {
+        return new InstanceTypeSpec(t.provider(), t.name(), t.family(), t.generation(), t.vcpus(), t.nominalVcpus(),
+                t.memoryGib(), t.gpuCount(), t.gpuModel(), t.architecture(), t.burstable(), t.sharedCore(),
+                t.bareMetal(), t.tee(), t.specSource(), t.specDerived(), retired);
+    }
+
+    /**
+     * The result of {@link #withDiscovery}: types added and newly retired, offers added and removed.
+     */
+    record DiscoveryApplication(ProviderCatalog catalog, int addedTypes, int retiredTypes, int addedOffers,
+            int removedOffers) {
+    }
+
+    /**
      * The result of {@link #withLivePrices}.
      *
      * @param applied offers whose quotes now come from the live source

@@ -13,9 +13,15 @@ import java.time.Instant;
  *        that could quote a secret; empty on success
  * @param applied offers priced by this source's last good fetch
  * @param ignored prices of that fetch for a (type, region) the catalog does not offer
+ * @param discovery the source is a provider listing that adds and retires types ({@link LiveDiscoverySource})
+ * @param addedTypes types the last good listing added to the bundled catalog
+ * @param retiredTypes bundled types it no longer names anywhere (kept as retired: listed, never chosen)
+ * @param addedOffers (type, region) offers it added
+ * @param removedOffers bundled offers it no longer lists in a region it covers
  */
 public record RefreshStatus(Provider provider, String sourceId, Instant lastAttempt, Instant lastSuccess,
-        Outcome outcome, String detail, int applied, int ignored) {
+        Outcome outcome, String detail, int applied, int ignored, boolean discovery, int addedTypes,
+        int retiredTypes, int addedOffers, int removedOffers) {
 
     public enum Outcome {
         NEVER, OK, FAILED, NOT_CONFIGURED

@@ -214,6 +214,18 @@ class PriceRefresherTest {
     }
 
     @Test
+    void aPublicPriceApiIsFetchedForAnUnconfiguredProvider() {
+        doSource.needsCredentials = false;
+        doSource.next = () -> List.of(LivePrice.onDemand("s-1vcpu-1gb", "nyc3", 0.0119, 8.0));
+        PriceRefresher r = refresher(EnumSet.noneOf(Provider.class), doSource);
+        RefreshStatus s = r.refreshNow(Provider.DIGITALOCEAN).get(0);
+        assertEquals(RefreshStatus.Outcome.OK, s.outcome(), s.toString());
+        assertEquals(1, doSource.calls);
+        assertEquals(0.0119, store.current().provider(Provider.DIGITALOCEAN).region("nyc3").orElseThrow()
+                .offer("s-1vcpu-1gb").onDemand().usdPerHour(), 1e-9);
+    }
+
+    @Test
     void unconfiguredOrDisabledProvidersAreNeverFetched() {
         doSource.next = () -> List.of(LivePrice.onDemand("s-1vcpu-1gb", "nyc3", 0.00893, 6.0));
         PriceRefresher r = refresher(EnumSet.noneOf(Provider.class), doSource);
@@ -275,7 +287,13 @@ class PriceRefresherTest {
         final String id;
         Supplier<List<LivePrice>> next = List::of;
         int calls;
+        boolean needsCredentials = true;
         final List<Set<String>> regionsAsked = new ArrayList<>();
+
+        @Override
+        public boolean needsCredentials() {
+            return needsCredentials;
+        }
 
         FakeSource(Provider provider, String id) {
             this.provider = provider;

@@ -68,7 +68,9 @@ public final class AppProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + grpcPort));
+                "-Dquarkus.http.port=" + grpcPort,
+                // no live price refresh against the real internet from a packaged app under test (props may override)
+                "-Dcloudprovisioner.prices.refresh-enabled=false"));
         Map<String, String> all = new LinkedHashMap<>(props);
         all.putAll(extra);
         all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

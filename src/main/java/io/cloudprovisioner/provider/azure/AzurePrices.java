@@ -71,6 +71,12 @@ public class AzurePrices implements LivePriceSource {
                 + "armRegionName; Spot meters as spot prices, Windows and Low Priority meters ignored (live)";
     }
 
+    /** The Retail Prices API is public: fetched on schedule even when no Azure credentials are configured. */
+    @Override
+    public boolean needsCredentials() {
+        return false;
+    }
+
     @Override
     public String origin() {
         return settings.retailPricesUrl().toString();

@@ -188,6 +188,7 @@ public final class DigitalOceanStandIn implements StandIn {
         violations.clear();
         faults.clear();
         remaining.set(5000);
+        listing.clear();
     }
 
     @Override
@@ -496,7 +497,24 @@ public final class DigitalOceanStandIn implements StandIn {
     }
 
     private List<ObjectNode> sizes() {
-        return sizesStatic();
+        return listing.apply(sizesStatic());
+    }
+
+    /** Sizes a test lists in addition to (or in place of) the recorded ones, and slugs it withdraws. */
+    private final SizeListing listing = new SizeListing();
+
+    /**
+     * Lists a size in /v2/sizes from now on (until {@link #reset()}), replacing a recorded size of the same slug: a
+     * new size, or a price or region change of a known one. GPU sizes get the recorded H100 gpu_info.
+     */
+    public void listSize(String slug, int memoryMib, int vcpus, int diskGib, double monthly, double hourly,
+            boolean available, List<String> regions, int gpus) {
+        listing.put(size(slug, memoryMib, vcpus, diskGib, monthly, hourly, available, regions, gpus));
+    }
+
+    /** Stops listing {@code slug} in /v2/sizes (until {@link #reset()}), as when DigitalOcean retires a size. */
+    public void withdrawSize(String slug) {
+        listing.withdraw(slug);
     }
 
     private static List<ObjectNode> sizesStatic() {
