@@ -24,7 +24,7 @@ final class DeployManifests {
     static final Path SIDECAR = DIR.resolve("kubernetes/sidecar.yaml");
     static final Path SERVICE = DIR.resolve("kubernetes/service.yaml");
     static final Path COMPOSE = DIR.resolve("compose.yaml");
-    static final String IMAGE = "cloud-provisioner:";
+    static final String IMAGE = "cloudprovisioner:";
 
     private DeployManifests() {
     }
