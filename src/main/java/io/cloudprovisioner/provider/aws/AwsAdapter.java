@@ -69,8 +69,9 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * DescribeImages (owner + name filter, newest CreationDate; or an explicit AMI from the settings) and cached, a
  * security group named {@link AwsSettings#securityGroupName()} tagged managed-by is found or created once, opening
  * only {@link NetworkSettings#ingressPorts()} to {@link NetworkSettings#ingressCidrs()}, and attached to every
- * instance. RunInstances carries the client request id as ClientToken (EC2's idempotency), the managed labels as
- * instance and volume tags, the root volume size, the TEE and spot options; the SDK's waiter then waits (bounded)
+ * instance. Unless a key pair name is configured, the service's SSH public key is imported once per region as a
+ * key pair whose name carries a digest of the key (DescribeKeyPairs first). RunInstances carries the client request
+ * id as ClientToken (EC2's idempotency), the managed labels as instance and volume tags, the root volume size, the TEE and spot options; the SDK's waiter then waits (bounded)
  * for running.
  */
 @Singleton
@@ -84,6 +85,8 @@ public class AwsAdapter extends GuardedAdapter {
     private final Map<String, ImageChoice> images = new ConcurrentHashMap<>();
     private final Map<String, TypeInfo> types = new ConcurrentHashMap<>();
     private final Map<String, String> securityGroups = new ConcurrentHashMap<>();
+    /** Imported key pair name by region + public key. */
+    private final Map<String, String> keyPairs = new ConcurrentHashMap<>();
 
     @Inject
     public AwsAdapter(AwsClients clients, AwsSettings settings, NetworkSettings network, ProviderGuards guards) {
@@ -137,7 +140,7 @@ public class AwsAdapter extends GuardedAdapter {
                         TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags).build())
                 .metadataOptions(InstanceMetadataOptionsRequest.builder().httpTokens(HttpTokensState.REQUIRED)
                         .httpEndpoint(InstanceMetadataEndpointState.ENABLED).build());
-        settings.keyName().ifPresent(run::keyName);
+        keyName(ec2, region).ifPresent(run::keyName);
         settings.subnetId().ifPresent(run::subnetId);
         if (zoneSet) {
             run.placement(Placement.builder().availabilityZone(req.zone()).build());
@@ -276,6 +279,65 @@ public class AwsAdapter extends GuardedAdapter {
     }
 
     /** The region's managed security group, found or created, with exactly the configured ingress rules added. */
+    /**
+     * The key pair to launch with: the configured one, else the service's public key imported once per region
+     * (found by its name, which carries a digest of the key material, or imported with the managed-by tag; a
+     * concurrent import by another replica is taken as found). Empty when no key is configured or available.
+     */
+    synchronized Optional<String> keyName(Ec2Client ec2, String region) {
+        if (settings.keyName().isPresent()) {
+            return settings.keyName();
+        }
+        Optional<String> pub = network.sshPublicKey().map(String::strip).filter(s -> !s.isEmpty());
+        if (pub.isEmpty() || !settings.registerSshKey()) {
+            return Optional.empty();
+        }
+        String key = region + "/" + pub.get();
+        String name = keyPairs.get(key);
+        if (name == null) {
+            name = importedKeyPair(ec2, pub.get());
+            keyPairs.put(key, name);
+        }
+        return Optional.of(name);
+    }
+
+    /** Name of the imported key pair for this public key: prefix-first 8 hex digits of SHA-256(key type + blob). */
+    String keyPairName(String publicKey) {
+        String[] parts = publicKey.strip().split("\\s+");
+        String material = parts.length >= 2 ? parts[0] + " " + parts[1] : publicKey.strip();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(material.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return settings.sshKeyName() + "-" + java.util.HexFormat.of().formatHex(h, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String importedKeyPair(Ec2Client ec2, String publicKey) {
+        String name = keyPairName(publicKey);
+        boolean exists = !call("DescribeKeyPairs", false, () -> ec2.describeKeyPairs(b -> b.filters(
+                filter("key-name", name))).keyPairs()).isEmpty();
+        if (exists) {
+            return name;
+        }
+        try {
+            call("ImportKeyPair", false, () -> ec2.importKeyPair(b -> b.keyName(name)
+                    .publicKeyMaterial(software.amazon.awssdk.core.SdkBytes.fromString(publicKey,
+                            java.nio.charset.StandardCharsets.US_ASCII))
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.KEY_PAIR)
+                            .tags(Tag.builder().key(ManagedLabels.MANAGED_BY).value(ManagedLabels.MANAGED_BY_VALUE)
+                                    .build())
+                            .build())));
+            LOG.infof("EC2 ImportKeyPair %s", name);
+        } catch (ProviderException e) {
+            if (!"InvalidKeyPair.Duplicate".equals(e.providerCode())) {
+                throw e;
+            }
+        }
+        return name;
+    }
+
     private synchronized String securityGroup(Ec2Client ec2, String region) {
         String cached = securityGroups.get(region);
         if (cached != null) {

@@ -52,8 +52,20 @@ public interface AwsSettings {
     @WithDefault("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-{arch}-server-*")
     String imageNameFilter();
 
-    /** EC2 key pair name installed on instances; empty = none. */
+    /**
+     * An existing EC2 key pair installed on instances. Empty (the default): the service's SSH public key
+     * (cloudprovisioner.network.ssh-public-key, or its own deployment key) is imported once per region as the key
+     * pair {@code <ssh-key-name>-<first 8 hex digits of its SHA-256>}, unless {@link #registerSshKey()} is false.
+     */
     Optional<String> keyName();
+
+    /** Import the service's SSH public key as an EC2 key pair when no {@link #keyName()} is configured. */
+    @WithDefault("true")
+    boolean registerSshKey();
+
+    /** Prefix of the imported key pair's name (the suffix identifies the key material, so a new key gets a new pair). */
+    @WithDefault("cloud-provisioner")
+    String sshKeyName();
 
     /** Name of the security group created once per region (tagged managed-by) and attached to every instance. */
     @WithDefault("cloud-provisioner")

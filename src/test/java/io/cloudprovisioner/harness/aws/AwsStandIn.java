@@ -160,6 +160,30 @@ public final class AwsStandIn implements StandIn {
         }
     }
 
+    /** A key pair the account already has in {@code region} (made outside this service); {@code "*"}: in every region. */
+    public void seedKeyPair(String region, String name, String publicKey) {
+        synchronized (fake) {
+            fake.seedKeyPair(region, name, publicKey);
+        }
+    }
+
+    /** The account's key pairs in {@code region}: name to public key line, and their tags by name. */
+    public Map<String, String> keyPairs(String region) {
+        synchronized (fake) {
+            Map<String, String> out = new LinkedHashMap<>();
+            fake.keyPairsIn(region).forEach((n, k) -> out.put(n, k.publicKey()));
+            return out;
+        }
+    }
+
+    /** Tags of the key pair {@code name} in {@code region}; empty when it has none or does not exist. */
+    public Map<String, String> keyPairTags(String region, String name) {
+        synchronized (fake) {
+            KeyPair k = fake.keyPairsIn(region).get(name);
+            return k == null ? Map.of() : k.tags();
+        }
+    }
+
     /** Calls of {@code action}, in order. */
     public List<RecordedCall> calls(String action) {
         return calls().stream().filter(c -> c.operation().equals(action)).toList();
@@ -374,6 +398,9 @@ public final class AwsStandIn implements StandIn {
         List<Rule> rules = new ArrayList<>();
     }
 
+    record KeyPair(String id, String name, String publicKey, String fingerprint, Map<String, String> tags) {
+    }
+
     static final class Inst {
         String id;
         String reservationId;
@@ -519,6 +546,8 @@ public final class AwsStandIn implements StandIn {
         final Map<String, Inst> instances = new LinkedHashMap<>();
         final Map<String, String> tokens = new LinkedHashMap<>();
         final Map<String, Group> groups = new LinkedHashMap<>();
+        /** Key pairs by region, then name (kept by clear(): the account's key pairs outlive a test's instances). */
+        final Map<String, Map<String, KeyPair>> keyPairs = new LinkedHashMap<>();
         String failNextLaunch;
         int seq;
 
@@ -545,6 +574,8 @@ public final class AwsStandIn implements StandIn {
                 case "DescribeInstances" -> describeInstances(f, region);
                 case "TerminateInstances" -> terminateInstances(f, region);
                 case "CreateTags" -> createTags(f);
+                case "DescribeKeyPairs" -> describeKeyPairs(f, region);
+                case "ImportKeyPair" -> importKeyPair(f, region);
                 case "DescribeSpotPriceHistory" -> describeSpotPriceHistory(f, region);
                 default -> error(400, "UnsupportedOperation", "The stand-in does not implement " + action + ".");
             };
@@ -730,6 +761,97 @@ public final class AwsStandIn implements StandIn {
             return ok("DescribeSecurityGroups", b.append("</securityGroupInfo>").toString());
         }
 
+        /** The key pairs of {@code region}: its own and those seeded for every region (@code "*"). */
+        Map<String, KeyPair> keyPairsIn(String region) {
+            Map<String, KeyPair> all = new LinkedHashMap<>(keyPairs.getOrDefault("*", Map.of()));
+            all.putAll(keyPairs.getOrDefault(region, Map.of()));
+            return all;
+        }
+
+        /** A key pair the account already has (made outside this service), e.g. a configured key-name. */
+        void seedKeyPair(String region, String name, String publicKey) {
+            keyPairs.computeIfAbsent(region, r -> new LinkedHashMap<>()).put(name, new KeyPair("key-" + hex(17), name,
+                    publicKey, fingerprint(publicKey), Map.of()));
+        }
+
+        static String fingerprint(String publicKey) {
+            try {
+                String[] parts = publicKey.strip().split("\\s+");
+                byte[] blob = java.util.Base64.getDecoder().decode(parts[1]);
+                return java.util.Base64.getEncoder().withoutPadding().encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(blob)) + "=";
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        ResponseDefinition describeKeyPairs(Map<String, String> f, String region) {
+            Map<String, KeyPair> here = keyPairsIn(region);
+            List<String> names = list(f, "KeyName");
+            for (String n : names) {
+                if (!here.containsKey(n)) {
+                    return error(400, "InvalidKeyPair.NotFound", "The key pair '" + n + "' does not exist");
+                }
+            }
+            Map<String, List<String>> filters = filters(f);
+            boolean withKey = "true".equals(f.get("IncludePublicKey"));
+            StringBuilder b = new StringBuilder("<keySet>");
+            for (KeyPair k : here.values()) {
+                if (!names.isEmpty() && !names.contains(k.name())) {
+                    continue;
+                }
+                boolean match = true;
+                for (Map.Entry<String, List<String>> e : filters.entrySet()) {
+                    String actual = e.getKey().startsWith("tag:") ? k.tags().get(e.getKey().substring(4))
+                            : switch (e.getKey()) {
+                                case "key-name" -> k.name();
+                                case "key-pair-id" -> k.id();
+                                case "fingerprint" -> k.fingerprint();
+                                default -> "\u0000invalid";
+                            };
+                    if ("\u0000invalid".equals(actual)) {
+                        return error(400, "InvalidParameterValue", "The filter '" + e.getKey() + "' is invalid");
+                    }
+                    match &= actual != null && e.getValue().stream().anyMatch(p -> glob(p, actual));
+                }
+                if (match) {
+                    b.append("<item>").append(el("keyPairId", k.id())).append(el("keyName", k.name()))
+                            .append(el("keyFingerprint", k.fingerprint())).append(el("keyType",
+                                    k.publicKey().startsWith("ssh-ed25519") ? "ed25519" : "rsa"))
+                            .append(withKey ? el("publicKey", k.publicKey()) : "").append(tagSet(k.tags()))
+                            .append("</item>");
+                }
+            }
+            return ok("DescribeKeyPairs", b.append("</keySet>").toString());
+        }
+
+        /** ImportKeyPair: the material is the base64 of an OpenSSH public key line (ssh-ed25519 or ssh-rsa). */
+        ResponseDefinition importKeyPair(Map<String, String> f, String region) {
+            String name = f.getOrDefault("KeyName", "");
+            String material;
+            try {
+                material = new String(java.util.Base64.getDecoder().decode(f.getOrDefault("PublicKeyMaterial", "")),
+                        StandardCharsets.US_ASCII).strip();
+            } catch (IllegalArgumentException e) {
+                return error(400, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");
+            }
+            if (!material.matches("(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?")) {
+                return error(400, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");
+            }
+            if (name.isEmpty() || name.length() > 255) {
+                return error(400, "InvalidParameterValue", "Invalid value '" + name + "' for keyName");
+            }
+            Map<String, KeyPair> here = keyPairs.computeIfAbsent(region, r -> new LinkedHashMap<>());
+            if (keyPairsIn(region).containsKey(name)) {
+                return error(400, "InvalidKeyPair.Duplicate", "The keypair already exists");
+            }
+            KeyPair k = new KeyPair("key-" + hex(17), name, material, fingerprint(material),
+                    Map.copyOf(tagSpec(f, "key-pair")));
+            here.put(name, k);
+            return ok("ImportKeyPair", el("keyFingerprint", k.fingerprint()) + el("keyName", name)
+                    + el("keyPairId", k.id()) + tagSet(k.tags()));
+        }
+
         ResponseDefinition createSecurityGroup(Map<String, String> f) {
             String vpc = f.getOrDefault("VpcId", DEFAULT_VPC);
             String name = f.get("GroupName");
@@ -815,6 +937,10 @@ public final class AwsStandIn implements StandIn {
             if ("enabled".equals(f.get("CpuOptions.AmdSevSnp")) && !type.get().sevSnp()) {
                 return error(400, "UnsupportedOperation", "AMD SEV-SNP is not supported for the specified "
                         + "instance type.");
+            }
+            String keyName = f.get("KeyName");
+            if (keyName != null && !keyPairsIn(region).containsKey(keyName)) {
+                return error(400, "InvalidKeyPair.NotFound", "The key pair '" + keyName + "' does not exist");
             }
             Inst i = new Inst();
             i.id = "i-" + hex(17);
