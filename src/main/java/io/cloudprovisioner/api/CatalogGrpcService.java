@@ -88,6 +88,8 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     ProviderAdapters adapters;
     @Inject
     OfferProtos protos;
+    @Inject
+    io.cloudprovisioner.catalog.PriceRefresher refresher;
 
     /** SelectProvider's max_candidates when the caller leaves it 0 (documented in the proto). */
     static final int DEFAULT_MAX_CANDIDATES = 5;
@@ -118,10 +120,37 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                 info.setPriceFreshness(io.cloudprovisioner.api.v1.PriceFreshness.newBuilder().setPrices(f.prices())
                         .setStalePrices(f.stale()).setUndatedPrices(f.undated()).setOldestAsOf(f.oldestAsOf())
                         .setNewestAsOf(f.newestAsOf()).setStaleAfter(catalog.staleAfter().toString()));
+                refresher.status(p).forEach(s -> info.addLiveRefreshes(liveRefresh(s)));
                 out.addProviders(info);
             }
             return out.build();
         });
+    }
+
+    /** One live source's last refresh; its error detail (the provider's code is untrusted) cut to 200 characters. */
+    static io.cloudprovisioner.api.v1.LiveRefresh liveRefresh(io.cloudprovisioner.catalog.RefreshStatus s) {
+        io.cloudprovisioner.api.v1.LiveRefresh.Builder b = io.cloudprovisioner.api.v1.LiveRefresh.newBuilder()
+                .setSource(s.sourceId()).setDiscovery(s.discovery())
+                .setOutcome(switch (s.outcome()) {
+                    case NEVER -> io.cloudprovisioner.api.v1.LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_NEVER;
+                    case OK -> io.cloudprovisioner.api.v1.LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_OK;
+                    case FAILED -> io.cloudprovisioner.api.v1.LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_FAILED;
+                    case NOT_CONFIGURED ->
+                        io.cloudprovisioner.api.v1.LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_NOT_CONFIGURED;
+                })
+                .setLastError(s.detail() == null ? "" : ApiErrors.cut(s.detail(), 200))
+                .setAppliedPrices(s.applied()).setIgnoredPrices(s.ignored());
+        if (s.lastAttempt() != null) {
+            b.setLastAttempt(s.lastAttempt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        }
+        if (s.lastSuccess() != null) {
+            b.setLastSuccess(s.lastSuccess().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        }
+        if (s.discovery()) {
+            b.setAddedTypes(s.addedTypes()).setRetiredTypes(s.retiredTypes()).setAddedOffers(s.addedOffers())
+                    .setRemovedOffers(s.removedOffers());
+        }
+        return b.build();
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.cloudprovisioner.api.v1.EstimateCostRequest;
 import io.cloudprovisioner.api.v1.InstanceOffer;
 import io.cloudprovisioner.api.v1.ListInstanceTypesRequest;
 import io.cloudprovisioner.api.v1.ListProvidersRequest;
+import io.cloudprovisioner.api.v1.LiveRefresh;
+import io.cloudprovisioner.api.v1.LiveRefreshOutcome;
 import io.cloudprovisioner.api.v1.MapInstanceTypeRequest;
 import io.cloudprovisioner.api.v1.MapInstanceTypeResponse;
 import io.cloudprovisioner.api.v1.Price;
@@ -36,6 +38,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -226,5 +229,54 @@ public class DigitalOceanDiscoveryTest {
         assertTrue(offered("atl1", NEW));
         assertEquals(NEW, map("nyc3", 2, 6).getOffer().getInstanceType().getName());
         assertTrue(refresher.dataAge(Provider.DIGITALOCEAN).isPresent());
+
+        // ListProviders says so: the source failed, why, and since when the last good listing is in force
+        LiveRefresh shown = liveRefresh();
+        assertEquals(LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_FAILED, shown.getOutcome());
+        assertTrue(shown.getDiscovery());
+        assertEquals(failed.detail(), shown.getLastError());
+        assertEquals(good.lastSuccess().truncatedTo(ChronoUnit.SECONDS).toString(), shown.getLastSuccess());
+        assertEquals(failed.lastAttempt().truncatedTo(ChronoUnit.SECONDS).toString(), shown.getLastAttempt());
+        assertEquals(good.addedTypes(), shown.getAddedTypes());
+        assertTrue(shown.getAddedTypes() >= 1, "the new size was added: " + shown);
+        assertEquals(good.applied(), shown.getAppliedPrices());
+    }
+
+    LiveRefresh liveRefresh() {
+        List<LiveRefresh> all = info().getLiveRefreshesList();
+        assertEquals(1, all.size(), all.toString());
+        assertEquals(DigitalOceanPrices.ID, all.get(0).getSource());
+        return all.get(0);
+    }
+
+    @Test
+    void listProvidersShowsEachLiveSourcesLastRefresh() {
+        LiveRefresh before = liveRefresh();
+        assertEquals(LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_NEVER, before.getOutcome());
+        assertEquals("", before.getLastAttempt());
+        assertEquals("", before.getLastSuccess());
+        assertEquals("", before.getLastError());
+
+        RefreshStatus s = refresh();
+        LiveRefresh after = liveRefresh();
+        assertEquals(LiveRefreshOutcome.LIVE_REFRESH_OUTCOME_OK, after.getOutcome());
+        assertEquals("", after.getLastError());
+        assertEquals(after.getLastAttempt(), after.getLastSuccess());
+        assertEquals(s.lastSuccess().truncatedTo(ChronoUnit.SECONDS).toString(), after.getLastSuccess());
+        assertTrue(after.getAppliedPrices() > 0, after.toString());
+        assertEquals(s.applied(), after.getAppliedPrices());
+        assertEquals(s.ignored(), after.getIgnoredPrices());
+        assertEquals(s.removedOffers(), after.getRemovedOffers());
+    }
+
+    @Test
+    void anErrorDetailFromTheProviderIsBounded() {
+        RefreshStatus hostile = new RefreshStatus(Provider.DIGITALOCEAN, "x", Instant.EPOCH, null,
+                RefreshStatus.Outcome.FAILED, "INVALID_REQUEST " + "\uD83D\uDE00".repeat(300), 0, 0, true, 0, 0, 0, 0);
+        String shown = io.cloudprovisioner.api.CatalogGrpcServiceAccess.liveRefresh(hostile).getLastError();
+        assertTrue(shown.length() <= 200, shown.length() + "");
+        assertTrue(shown.endsWith("..."));
+        assertFalse(Character.isHighSurrogate(shown.charAt(shown.length() - 4)), "no half surrogate pair");
+        assertEquals("", io.cloudprovisioner.api.CatalogGrpcServiceAccess.liveRefresh(hostile).getLastSuccess());
     }
 }
