@@ -89,7 +89,9 @@ public class TlsIT {
         Path pki = Files.createDirectories(DIR.resolve("pki")).toAbsolutePath();
         ca = TestPki.ca("cloud-provisioner test CA");
         caFile = ca.writeCert(pki.resolve("ca.crt"));
-        ca.server("cp-server-1", pki, "server");
+        // as a Kubernetes Secret volume: the files are reached through a directory link that a renewal swaps at once
+        ca.server("cp-server-1", Files.createDirectories(pki.resolve("v1")), "server");
+        Files.createSymbolicLink(pki.resolve("live"), Path.of("v1"));
         ops = ca.client("CN=ops-bot,OU=ci,O=Test", pki, "ops");
         viewer = ca.client("CN=viewer-val", pki, "viewer");
         stranger = ca.client("CN=stranger", pki, "stranger");
@@ -101,8 +103,8 @@ public class TlsIT {
 
         Map<String, String> cfg = new HashMap<>();
         cfg.put("cloudprovisioner.data-dir", StandIn.freshLedgerDir());
-        cfg.put("quarkus.tls.key-store.pem.0.cert", pki.resolve("server.crt").toString());
-        cfg.put("quarkus.tls.key-store.pem.0.key", pki.resolve("server.key").toString());
+        cfg.put("quarkus.tls.key-store.pem.0.cert", pki.resolve("live/server.crt").toString());
+        cfg.put("quarkus.tls.key-store.pem.0.key", pki.resolve("live/server.key").toString());
         cfg.put("quarkus.tls.trust-store.pem.certs", caFile.toString());
         cfg.put("quarkus.tls.reload-period", "2s");
         cfg.put("quarkus.http.insecure-requests", "disabled");
@@ -309,13 +311,10 @@ public class TlsIT {
     void aRenewedServerCertificateIsServedAfterTheReloadPeriod() throws Exception {
         assertEquals("CN=cp-server-1", served().getSubjectX500Principal().getName());
         Path pki = DIR.resolve("pki").toAbsolutePath();
-        Path next = Files.createDirectories(DIR.resolve("renewed"));
-        ca.server("cp-server-2", next, "server");
-        // the key first, then the certificate: a reload between the two moves fails and is retried next period
-        Files.move(next.resolve("server.key"), pki.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        Files.move(next.resolve("server.crt"), pki.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        ca.server("cp-server-2", Files.createDirectories(pki.resolve("v2")), "server");
+        Files.createSymbolicLink(pki.resolve("live.next"), Path.of("v2"));
+        Files.move(pki.resolve("live.next"), pki.resolve("live"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE); // certificate and key change together
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String subject = "";
         while (System.nanoTime() < deadline) {
@@ -331,6 +330,25 @@ public class TlsIT {
         ProvisioningServiceGrpc.newBlockingStub(as(ops)).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .listInstances(ListInstancesRequest.getDefaultInstance());
         assertTrue(app.alive());
+    }
+
+    @Test
+    @Order(6)
+    void clientCertificatesWithoutACaDoNotStart() throws Exception {
+        Path pki = DIR.resolve("pki").toAbsolutePath();
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("cloudprovisioner.data-dir", StandIn.freshLedgerDir());
+        cfg.put("quarkus.tls.key-store.pem.0.cert", pki.resolve("live/server.crt").toString());
+        cfg.put("quarkus.tls.key-store.pem.0.key", pki.resolve("live/server.key").toString());
+        cfg.put("quarkus.http.insecure-requests", "disabled");
+        cfg.put("cloudprovisioner.security.client-certs-file", pki.resolve("client-certs").toString());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> AppProcess.startTls("no-ca", cfg, Map.of(), DIR, port -> tls(port, null)));
+        assertTrue(e.getMessage().contains("exited with"), e.getMessage());
+        String log = Files.readString(DIR.resolve("no-ca-1.log"));
+        assertTrue(log.contains("cloudprovisioner.security.client-certs-file is set, but no CA verifies client "
+                + "certificates: configure quarkus.tls.trust-store.pem.certs"), log);
+        assertFalse(log.contains("Listening on"), "stops before the port is opened");
     }
 
     /** The certificate the server presents now, from a fresh TLS handshake. */
