@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Names the caller of each call: the authenticated principal (Quarkus Security: an API key's principal, a JWT's
- * upn / preferred_username / sub, or in local mode the configured default owner). Runs inside Quarkus's security
+ * upn / preferred_username / sub, a client certificate's CN, or in local mode the configured default owner). Runs inside Quarkus's security
  * interceptor: it takes the call's deferred identity and keeps its name and roles in the call's gRPC context
  * ({@link CallState}, made by {@link io.cloudprovisioner.security.CallAudit}), where {@link #current()} reads it.
  * {@link ApiErrors#unary} waits for the identity before it runs an RPC's work and runs the work in the call's

@@ -9,7 +9,8 @@ import jakarta.inject.Singleton;
 /**
  * The gRPC-level mechanism: an {@code x-api-key} header when API keys are configured; every call when no
  * authentication is configured at all (local mode: the call is the local administrator). Otherwise it steps
- * aside and the HTTP mechanisms of the unified server apply (smallrye-jwt's {@code authorization: Bearer}).
+ * aside and the HTTP mechanisms of the unified server apply (smallrye-jwt's {@code authorization: Bearer}, and the
+ * client certificate of an mTLS connection: {@link ClientCertAugmentor}).
  */
 @Singleton
 public class CredentialMechanism implements GrpcSecurityMechanism {

@@ -10,11 +10,13 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Which authentication is configured: API keys ({@code cloudprovisioner.security.api-keys-file}) and / or JWT
- * bearer tokens (a verification key: {@code mp.jwt.verify.publickey} or {@code mp.jwt.verify.publickey.location},
- * which may be a JWKS URL, and the issuer {@code mp.jwt.verify.issuer}). With neither, every caller is the local
- * administrator and the service may bind only a loopback address (unless
- * {@code cloudprovisioner.security.insecure=true}).
+ * Which authentication is configured: API keys ({@code cloudprovisioner.security.api-keys-file}), JWT bearer tokens
+ * (a verification key: {@code mp.jwt.verify.publickey} or {@code mp.jwt.verify.publickey.location}, which may be a
+ * JWKS URL, and the issuer {@code mp.jwt.verify.issuer}) and / or client certificates (mTLS:
+ * {@code cloudprovisioner.security.client-certs-file}, with the CA in the TLS registry's trust store). With none,
+ * every caller is the local administrator and the service may bind only a loopback address (unless
+ * {@code cloudprovisioner.security.insecure=true}). TLS alone (a server certificate) encrypts but authenticates
+ * nobody, so it does not count.
  */
 @Singleton
 public class SecuritySettings {
@@ -22,6 +24,7 @@ public class SecuritySettings {
     public static final String DEFAULT_OWNER_KEY = "cloudprovisioner.security.default-owner";
 
     private final Optional<String> apiKeysFile;
+    private final Optional<String> clientCertsFile;
     private final boolean jwt;
     private final boolean insecure;
     private final String defaultOwner;
@@ -29,6 +32,8 @@ public class SecuritySettings {
     public SecuritySettings() {
         Config c = ConfigProvider.getConfig();
         apiKeysFile = c.getOptionalValue("cloudprovisioner.security.api-keys-file", String.class)
+                .filter(s -> !s.isBlank());
+        clientCertsFile = c.getOptionalValue("cloudprovisioner.security.client-certs-file", String.class)
                 .filter(s -> !s.isBlank());
         jwt = jwtIn(c);
         insecure = c.getOptionalValue("cloudprovisioner.security.insecure", Boolean.class).orElse(false);
@@ -58,6 +63,15 @@ public class SecuritySettings {
         return apiKeysFile;
     }
 
+    public Optional<String> clientCertsFile() {
+        return clientCertsFile;
+    }
+
+    /** Whether client certificates (mTLS) authenticate callers: a file of accepted subjects is configured. */
+    public boolean mtlsConfigured() {
+        return clientCertsFile.isPresent();
+    }
+
     public boolean jwtConfigured() {
         return jwt;
     }
@@ -68,7 +82,7 @@ public class SecuritySettings {
 
     /** Whether any authentication mechanism is configured (else: local mode, everyone is the administrator). */
     public boolean authenticationConfigured() {
-        return jwt || apiKeysFile.isPresent();
+        return jwt || apiKeysFile.isPresent() || clientCertsFile.isPresent();
     }
 
     public boolean insecure() {
@@ -87,6 +101,9 @@ public class SecuritySettings {
         }
         if (apiKeysFile.isPresent()) {
             out.add("'x-api-key: <key>'");
+        }
+        if (clientCertsFile.isPresent()) {
+            out.add("a client certificate (mTLS)");
         }
         return String.join(" or ", out);
     }

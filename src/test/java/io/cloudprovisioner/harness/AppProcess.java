@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The packaged application (target/quarkus-app) as a real child process: started with given configuration,
@@ -29,14 +30,18 @@ public final class AppProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final int grpcPort;
     private final Path logDir;
+    private final Function<Integer, ManagedChannel> channels;
+    private final boolean tls;
     private volatile Process process;
     private volatile ManagedChannel channel;
     private volatile Path log;
     private int starts;
 
-    private AppProcess(String name, Map<String, String> props, Map<String, String> env, Path logDir)
-            throws IOException {
+    private AppProcess(String name, Map<String, String> props, Map<String, String> env, Path logDir,
+            Function<Integer, ManagedChannel> channels, boolean tls) throws IOException {
         this.name = name;
+        this.channels = channels;
+        this.tls = tls;
         this.props = new LinkedHashMap<>(props);
         this.env = Map.copyOf(env);
         this.grpcPort = freePorts(1).get(0);
@@ -54,7 +59,23 @@ public final class AppProcess implements AutoCloseable {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " not found: package the application first");
         }
-        AppProcess a = new AppProcess(name, props, env, logDir);
+        AppProcess a = new AppProcess(name, props, env, logDir,
+                port -> ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), false);
+        a.restart(Map.of());
+        return a;
+    }
+
+    /**
+     * Starts the application with TLS on its one port ({@code quarkus.http.ssl-port} = the port; the props or env
+     * must configure the certificate and {@code quarkus.http.insecure-requests=disabled}) and waits until it serves
+     * over a channel made by {@code channels} (given the port).
+     */
+    public static AppProcess startTls(String name, Map<String, String> props, Map<String, String> env, Path logDir,
+            Function<Integer, ManagedChannel> channels) throws Exception {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " not found: package the application first");
+        }
+        AppProcess a = new AppProcess(name, props, env, logDir, channels, true);
         a.restart(Map.of());
         return a;
     }
@@ -71,6 +92,9 @@ public final class AppProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + grpcPort,
                 // no live price refresh against the real internet from a packaged app under test (props may override)
                 "-Dcloudprovisioner.prices.refresh-enabled=false"));
+        if (tls) {
+            cmd.add("-Dquarkus.http.ssl-port=" + grpcPort);
+        }
         Map<String, String> all = new LinkedHashMap<>(props);
         all.putAll(extra);
         all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -81,7 +105,7 @@ public final class AppProcess implements AutoCloseable {
         pb.environment().putAll(env);
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        channel = channels.apply(grpcPort);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);

@@ -101,6 +101,23 @@ class DeployManifestsTest {
             assertFalse(e.getValue() != null && SECRET_NAME.matcher(e.getName()).matches(),
                     file + ": literal value for " + e.getName());
         }
+        // TLS from PEM files: on the one port, plaintext refused, the files mounted, the probes speaking HTTPS
+        // the map key of quarkus.tls.key-store.pem."0".cert is written __0__ in a variable name: Quarkus ignores
+        // QUARKUS_TLS_KEY_STORE_PEM_0_CERT (and then refuses to start: insecure-requests disabled without TLS)
+        assertFalse(env.keySet().stream().anyMatch(n -> n.matches("QUARKUS_TLS_KEY_STORE_PEM_[0-9]+_.*")),
+                file + ": QUARKUS_TLS_KEY_STORE_PEM__<n>__CERT / __KEY");
+        if (env.containsKey("QUARKUS_TLS_KEY_STORE_PEM__0__CERT")) {
+            assertEquals(String.valueOf(port), env.get("QUARKUS_HTTP_SSL_PORT"), file + ": TLS on the one port");
+            assertEquals("disabled", env.get("QUARKUS_HTTP_INSECURE_REQUESTS"), file + ": plaintext refused");
+            for (String pem : List.of("QUARKUS_TLS_KEY_STORE_PEM__0__CERT", "QUARKUS_TLS_KEY_STORE_PEM__0__KEY")) {
+                String f = env.get(pem);
+                assertNotNull(f, file + ": " + pem);
+                assertTrue(mounts.stream().anyMatch(m -> f.startsWith(m + "/")), file + ": " + pem + " not mounted");
+            }
+            for (Probe pr : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+                assertEquals("HTTPS", pr.getHttpGet().getScheme(), file + ": probes over TLS");
+            }
+        }
         // a non-loopback bind needs authentication, else the service refuses to start (README "Security")
         if (host.equals("0.0.0.0")) {
             String keys = env.get("CLOUDPROVISIONER_API_KEYS_FILE");
