@@ -56,6 +56,8 @@ public class Reconciler {
     @Inject
     LedgerNode node;
     @Inject
+    LedgerMetrics metrics;
+    @Inject
     ProviderAdapters adapters;
     @Inject
     ProviderRegistry providers;
@@ -137,6 +139,16 @@ public class Reconciler {
 
     /** One reconcile run under the lease. */
     public Report reconcile(Options o) {
+        Report r = reconcileUnderLease(o);
+        metrics.reconcileRun(r.ran());
+        if (!o.dryRun()) {
+            r.findings().forEach(metrics::finding);
+        }
+        r.providerErrors().keySet().forEach(metrics::providerError);
+        return r;
+    }
+
+    private Report reconcileUnderLease(Options o) {
         String holder = ledger.tryLease(LEASE, node.id(), leaseTtl);
         if (!node.id().equals(holder)) {
             return new Report(false, holder, List.of(), 0, 0, Map.of());
