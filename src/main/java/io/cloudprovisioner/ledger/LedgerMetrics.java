@@ -27,7 +27,11 @@ import org.jboss.logging.Logger;
  * <li>{@code cloudprovisioner.reconcile.orphans} (counter): orphans found (kinds orphan and orphan_terminated), by
  * {@code provider}.
  * <li>{@code cloudprovisioner.reconcile.provider.errors} (counter): providers a run could not check.
+ * <li>{@code cloudprovisioner.reconcile.last.orphans} (gauge): orphans (kinds orphan and orphan_terminated) the last run
+ * that checked the {@code provider} found, dry runs included; NaN before the first such run.
  * </ul>
+ * The counters count the findings of runs that change things (not dry runs), once per run that finds them: an orphan
+ * left alone is found again by the next run.
  */
 @Singleton
 public class LedgerMetrics {
@@ -42,6 +46,7 @@ public class LedgerMetrics {
     Duration cacheFor;
 
     private Cached<Map<RecordState, Integer>> counts;
+    private final Map<Provider, Double> lastOrphans = new java.util.concurrent.ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent e) {
         counts = new Cached<>(cacheFor, ledger::countByState);
@@ -52,6 +57,15 @@ public class LedgerMetrics {
             }).description("Ledger records by state (cached)").tag("state", s.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
+        for (Provider p : Provider.values()) {
+            Gauge.builder("cloudprovisioner.reconcile.last.orphans", () -> lastOrphans.getOrDefault(p, Double.NaN))
+                    .description("Orphans found by the last reconcile run that checked the provider")
+                    .tag("provider", p.id()).register(registry);
+        }
+    }
+
+    void lastOrphans(Provider p, long found) {
+        lastOrphans.put(p, (double) found);
     }
 
     void reconcileRun(boolean ran) {

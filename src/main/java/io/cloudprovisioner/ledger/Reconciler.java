@@ -145,6 +145,14 @@ public class Reconciler {
             r.findings().forEach(metrics::finding);
         }
         r.providerErrors().keySet().forEach(metrics::providerError);
+        if (r.ran()) {
+            for (Provider p : o.providers()) {
+                if (adapters.adapter(p).isPresent() && providers.configured(p) && !r.providerErrors().containsKey(p)) {
+                    metrics.lastOrphans(p, r.findings().stream().filter(f -> f.provider() == p
+                            && (f.kind() == Kind.ORPHAN || f.kind() == Kind.ORPHAN_TERMINATED)).count());
+                }
+            }
+        }
         return r;
     }
 

@@ -47,7 +47,7 @@ public class MetricsAccess {
         if (a == null || a.hostAddress() == null) {
             return false;
         }
-        String h = a.hostAddress();
-        return h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        // the peer's address literal (IPv4, IPv6, IPv4-mapped IPv6): parsed without a name lookup
+        return !a.isDomainSocket() && SecuritySettings.loopback(a.hostAddress());
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * /q/metrics after real calls through the gRPC API against the stand-ins: a provision that fails over on capacity,
- * a read that is retried, a reconcile; each meter moves by exactly what the calls did. And no label value carries a
+ * a read that is retried, reconcile runs that find an orphan; each meter moves by exactly what the calls did. And no label value carries a
  * request id, an instance id or a secret.
  */
 @QuarkusTest
@@ -155,9 +155,24 @@ public class MetricsTest {
         assertDelta(1, after, retried, "grpc_server_processing_duration_seconds_count", "method",
                 "GetInstanceStatus", "statusCode", "OK");
 
-        api.reconcile(ReconcileRequest.newBuilder().setProvider(made.getProvider()).build());
+        // a managed instance without a ledger record: an orphan for a dry run (last-run gauge) and a real run
+        String orphan = AwsStandInResource.standIn().plant("us-east-1", "t3a.micro",
+                io.cloudprovisioner.provider.ManagedLabels.forRequest("metrics-orphan", java.util.Map.of()));
+        ReconcileRequest reconcile = ReconcileRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_AWS)
+                .setGrace(com.google.protobuf.Duration.newBuilder().setSeconds(60)).build();
+        api.reconcile(reconcile.toBuilder().setDryRun(true).build());
+        PrometheusScrape dry = scrape();
+        assertDelta(1, retried, dry, "cloudprovisioner_reconcile_runs_total", "outcome", "ran");
+        assertEquals(1, dry.value("cloudprovisioner_reconcile_last_orphans", "provider", "aws"));
+        assertDelta(0, retried, dry, "cloudprovisioner_reconcile_orphans_total", "provider", "aws");
+        api.reconcile(reconcile.toBuilder().setTerminateOrphans(true).build()); // found, and cleaned up
         PrometheusScrape reconciled = scrape();
-        assertDelta(1, retried, reconciled, "cloudprovisioner_reconcile_runs_total", "outcome", "ran");
+        assertDelta(1, dry, reconciled, "cloudprovisioner_reconcile_runs_total", "outcome", "ran");
+        assertDelta(1, dry, reconciled, "cloudprovisioner_reconcile_orphans_total", "provider", "aws");
+        assertDelta(1, dry, reconciled, "cloudprovisioner_reconcile_findings_total", "provider", "aws", "kind",
+                "orphan_terminated");
+        assertEquals(1, reconciled.value("cloudprovisioner_reconcile_last_orphans", "provider", "aws"));
+        assertNoIdentifyingLabel(reconciled, "metrics-orphan", orphan);
 
         assertNoIdentifyingLabel(reconciled, requestId, made.getId());
 

@@ -13,6 +13,8 @@ class MetricsAccessTest {
         assertTrue(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "127.0.0.1")));
         assertTrue(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "127.3.2.1")));
         assertTrue(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "::1")));
+        assertTrue(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "::ffff:127.0.0.1")));
+        assertFalse(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "::ffff:10.0.0.7")));
         assertFalse(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "10.0.0.7")));
         assertFalse(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "192.168.1.2")));
         assertFalse(MetricsAccess.loopback(SocketAddress.inetSocketAddress(5000, "fe80::1")));
