@@ -278,7 +278,7 @@ public final class ApiErrors {
         Deadline deadline = call.getDeadline();
         Uni<T> uni = Uni.createFrom().item(() -> {
             Context previous = call.attach(); // the call's context (its caller) on whichever thread runs the work
-            try {
+            try (CallMdc mdc = CallMdc.enter()) {
                 return run(method, work, deadline);
             } finally {
                 call.detach(previous);

@@ -34,6 +34,43 @@ public class CallerInterceptor implements ServerInterceptor {
     /** Who the call is, once authentication has resolved. */
     public static final class CallState {
         private final CompletableFuture<SecurityIdentity> who = new CompletableFuture<>();
+        private final String rpc;
+        private final String callId = java.util.UUID.randomUUID().toString();
+        private volatile String clientRequestId;
+
+        public CallState() {
+            this("-");
+        }
+
+        /** The state of a call of {@code rpc} (the bare method name). */
+        public CallState(String rpc) {
+            this.rpc = rpc;
+        }
+
+        public String rpc() {
+            return rpc;
+        }
+
+        /** The request's client_request_id once its message was read (bounded, plain characters), else null. */
+        public String clientRequestId() {
+            return clientRequestId;
+        }
+
+        public void clientRequestId(String id) {
+            if (id != null && !id.isEmpty()) {
+                String cut = id.length() > 128 ? id.substring(0, 128) : id;
+                clientRequestId = cut.replaceAll("[^A-Za-z0-9._:/@-]", "?");
+            }
+        }
+
+        /**
+         * The request id of the call's log lines: its client_request_id when the request has one, else an id made
+         * for the call (a UUID; it appears in no answer).
+         */
+        public String requestId() {
+            String id = clientRequestId;
+            return id != null ? id : callId;
+        }
 
         /** Completes when the identity is known (also when authentication failed: the call is refused anyway). */
         public CompletableFuture<SecurityIdentity> identity() {

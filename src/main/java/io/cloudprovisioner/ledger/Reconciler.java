@@ -56,6 +56,8 @@ public class Reconciler {
     @Inject
     LedgerNode node;
     @Inject
+    LedgerMetrics metrics;
+    @Inject
     ProviderAdapters adapters;
     @Inject
     ProviderRegistry providers;
@@ -137,6 +139,24 @@ public class Reconciler {
 
     /** One reconcile run under the lease. */
     public Report reconcile(Options o) {
+        Report r = reconcileUnderLease(o);
+        metrics.reconcileRun(r.ran());
+        if (!o.dryRun()) {
+            r.findings().forEach(metrics::finding);
+        }
+        r.providerErrors().keySet().forEach(metrics::providerError);
+        if (r.ran()) {
+            for (Provider p : o.providers()) {
+                if (adapters.adapter(p).isPresent() && providers.configured(p) && !r.providerErrors().containsKey(p)) {
+                    metrics.lastOrphans(p, r.findings().stream().filter(f -> f.provider() == p
+                            && (f.kind() == Kind.ORPHAN || f.kind() == Kind.ORPHAN_TERMINATED)).count());
+                }
+            }
+        }
+        return r;
+    }
+
+    private Report reconcileUnderLease(Options o) {
         String holder = ledger.tryLease(LEASE, node.id(), leaseTtl);
         if (!node.id().equals(holder)) {
             return new Report(false, holder, List.of(), 0, 0, Map.of());

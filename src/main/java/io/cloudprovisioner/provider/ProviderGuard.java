@@ -61,14 +61,22 @@ public final class ProviderGuard {
     /** The last outage the breaker counted, and the one it opened on (with when): an open breaker names its cause. */
     private volatile Outage lastOutage;
     private volatile Outage openedOn;
+    /** The breaker's state as its last transition left it (for the breaker-state gauge). */
+    private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+    private final ProviderMetrics metrics;
 
     /** An outage the breaker counted: when, and what it was. */
     record Outage(Instant at, String what) {
     }
 
     ProviderGuard(Provider provider, FaultToleranceSettings s) {
+        this(provider, s, ProviderMetrics.NONE);
+    }
+
+    ProviderGuard(Provider provider, FaultToleranceSettings s, ProviderMetrics metrics) {
         this.provider = provider;
         this.settings = s;
+        this.metrics = metrics;
         this.name = breakerName(provider);
         this.bulkhead = Guard.create().withDescription(name + "-bulkhead")
                 .withBulkhead().limit(Math.max(1, s.bulkhead())).done()
@@ -82,7 +90,10 @@ public final class ProviderGuard {
                     .maxDuration(millis(s.retryMaxDuration()), ChronoUnit.MILLIS)
                     .whenException(t -> shouldRetry(t, cap))
                     .withCustomBackoff().strategy(() -> new Backoff(cap, s.retryJitter())).done()
-                    .beforeRetry(t -> LOG.debugf("%s: retrying after %s", provider.displayName(), describe(t)))
+                    .beforeRetry(t -> {
+                        LOG.debugf("%s: retrying after %s", provider.displayName(), describe(t));
+                        metrics.retried(provider, retryCause(t));
+                    })
                     .done()
                 .withCircuitBreaker()
                     .name(name)
@@ -200,7 +211,26 @@ public final class ProviderGuard {
         return what.length() <= 300 ? what : what.substring(0, 299) + "…";
     }
 
+    /**
+     * The breaker's current state: SmallRye's (which also sees resets through {@code CircuitBreakerMaintenance}),
+     * else the state its last transition left.
+     */
+    public CircuitBreakerState breakerState() {
+        try {
+            return io.smallrye.faulttolerance.api.CircuitBreakerMaintenance.get().currentState(name);
+        } catch (RuntimeException e) {
+            return state;
+        }
+    }
+
+    /** Why a retry happens, as a bounded metric tag: the error class, or "timeout". */
+    static String retryCause(Throwable t) {
+        return t instanceof ProviderException pe ? pe.errorClass().name() : "TIMEOUT";
+    }
+
     private void stateChanged(CircuitBreakerState state) {
+        this.state = state;
+        metrics.breakerChanged(provider, state);
         if (state == CircuitBreakerState.OPEN) {
             Outage cause = lastOutage;
             openedOn = new Outage(Instant.now(), cause == null ? "repeated outages" : cause.what());

@@ -80,6 +80,8 @@ public class Provisioner {
     @Inject
     Ownership ownership;
     @Inject
+    ProvisioningMetrics metrics;
+    @Inject
     @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
     int maxAttempts;
 
@@ -197,8 +199,12 @@ public class Provisioner {
         int storage = spec == null ? (int) DEFAULT_STORAGE_GB : (int) Math.ceil(spec.storageGb());
         List<Tried> attempts = new ArrayList<>();
         ProviderException last = null;
+        Target lastTarget = null;
         boolean fresh = ledger.attempts(key).isEmpty();
         boolean changed = false; // whether any attempt got as far as asking a cloud to create something
+        long started = System.nanoTime();
+        Target movedFrom = null; // the place that failed on capacity or quota, until the next attempt starts
+        String movedWhy = null;
         for (int i = 0; i < plan.size() && attempts.size() < maxAttempts; i++) {
             Target t = plan.get(i);
             Optional<String> blocked = order.allowFallback()
@@ -207,6 +213,7 @@ public class Provisioner {
                 int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
                 ledger.attemptEnded(key, seq, "SKIPPED", blocked.get());
                 attempts.add(new Tried(t, "SKIPPED"));
+                metrics.attempt(t.provider(), t.region(), "skipped");
                 continue;
             }
             boolean spot = spec != null && spec.allowSpot() && order.preferences().spotAllowed()
@@ -218,12 +225,18 @@ public class Provisioner {
             ProvisionRequest pr = new ProvisionRequest(t.type(), t.region(), t.zone(), tee, spot, cloudId,
                     order.labels(), storage);
             int seq = ledger.attemptStarted(key, t.provider(), t.region(), t.zone(), t.type());
+            if (movedFrom != null) {
+                metrics.failover(movedFrom.provider(), t.provider(), movedWhy);
+                movedFrom = null;
+            }
             try {
                 crashPoints.reached("before-create");
                 Instance created = adapter.provision(pr);
                 crashPoints.reached("after-create");
                 ledger.attemptEnded(key, seq, "", null);
                 ledger.created(key, created);
+                metrics.attempt(t.provider(), t.region(), "success");
+                metrics.provision(t.provider(), t.region(), "success", started);
                 Offer priced = t.offer() != null ? t.offer()
                         : cat.provider(t.provider()).regions().get(t.region()).offer(t.type());
                 return new ProvisionResult(requestId, key, created, priced, spot, null, ledger.attempts(key));
@@ -231,20 +244,27 @@ public class Provisioner {
                 changed |= !e.beforeAnyChange();
                 ledger.attemptEnded(key, seq, e.errorClass().name(), e.getMessage());
                 attempts.add(new Tried(t, e.errorClass().name()));
+                metrics.attempt(t.provider(), t.region(), ProvisioningMetrics.outcome(e.errorClass().name()));
                 last = e;
+                lastTarget = t;
                 boolean failover = e.errorClass() == ErrorClass.CAPACITY || e.errorClass() == ErrorClass.QUOTA;
                 if (!order.allowFallback() || !failover) {
                     break;
                 }
                 failedOfferings.failed(t.provider(), t.region(), t.type(), e.errorClass(), e.scope());
+                movedFrom = t;
+                movedWhy = e.errorClass().name();
             }
         }
         Map<String, String> summary = summary(attempts);
         if (last == null) {
+            metrics.provision(plan.get(0).provider(), plan.get(0).region(), "all_skipped", started);
             ledger.failed(key, ErrorClass.CAPACITY.name(), ErrorScope.REGION.name(), "every candidate was skipped");
             throw ProvisioningException.of(ProvisioningException.Kind.EXHAUSTED, "every candidate was skipped: each "
                     + "failed on capacity or quota recently", "ALL_CANDIDATES_SKIPPED", summary);
         }
+        metrics.provision(lastTarget.provider(), lastTarget.region(),
+                ProvisioningMetrics.outcome(last.errorClass().name()), started);
         if (fresh && !changed) {
             // refused by the adapters before any cloud was asked to create anything: the id stays unused, so the
             // corrected request can use it

@@ -2,6 +2,7 @@ package io.cloudprovisioner.security;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
+import io.cloudprovisioner.api.CallMdc;
 import io.cloudprovisioner.api.CallerInterceptor;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
@@ -41,7 +42,8 @@ public class CallAudit implements ServerInterceptor, Prioritized {
         String method = call.getMethodDescriptor().getFullMethodName();
         boolean audited = RequiredRoles.mutating(method);
         Map<String, String> fields = new LinkedHashMap<>();
-        CallerInterceptor.CallState state = new CallerInterceptor.CallState();
+        CallerInterceptor.CallState state = new CallerInterceptor.CallState(
+                call.getMethodDescriptor().getBareMethodName());
         ServerCall<Q, R> wrapped = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void sendMessage(R message) {
@@ -62,29 +64,79 @@ public class CallAudit implements ServerInterceptor, Prioritized {
                             + " has " + state.rolesText() + ")");
                 }
                 if (audited) {
-                    LOG.infof("audit rpc=%s principal=%s client_request_id=%s provider=%s instance=%s outcome=%s",
+                    try (CallMdc mdc = CallMdc.enter(state)) {
+                        LOG.infof("audit rpc=%s principal=%s client_request_id=%s provider=%s instance=%s outcome=%s",
                             call.getMethodDescriptor().getBareMethodName(), plain(state.principalOr("-")),
                             plain(fields.getOrDefault("client_request_id", "-")),
                             plain(fields.getOrDefault("provider", "-")), plain(fields.getOrDefault("instance", "-")),
                             out.getCode());
+                    }
                 }
-                super.close(out, trailers);
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.close(out, trailers);
+                }
             }
         };
-        ServerCall.Listener<Q> listener = io.grpc.Contexts.interceptCall(io.grpc.Context.current().withValue(
-                CallerInterceptor.STATE, state), wrapped, headers, next);
-        if (!audited) {
-            return listener;
+        ServerCall.Listener<Q> listener;
+        try (CallMdc mdc = CallMdc.enter(state)) {
+            listener = io.grpc.Contexts.interceptCall(io.grpc.Context.current().withValue(
+                    CallerInterceptor.STATE, state), wrapped, headers, next);
         }
+        // every step of the call runs with its request id, principal and rpc in the logging MDC (CallMdc), put back
+        // as it was after each step
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onMessage(Q message) {
                 if (message instanceof Message m) {
-                    read(m, fields, true);
+                    if (audited) {
+                        read(m, fields, true);
+                    }
+                    requestId(m, state);
                 }
-                super.onMessage(message);
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.onMessage(message);
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.onHalfClose();
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.onCancel();
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.onComplete();
+                }
+            }
+
+            @Override
+            public void onReady() {
+                try (CallMdc mdc = CallMdc.enter(state)) {
+                    super.onReady();
+                }
             }
         };
+    }
+
+    /** The request's client_request_id, for the call's log lines (the first message's, of a stream). */
+    private static void requestId(Message m, CallerInterceptor.CallState state) {
+        if (state.clientRequestId() != null) {
+            return;
+        }
+        Descriptors.FieldDescriptor f = m.getDescriptorForType().findFieldByName("client_request_id");
+        if (f != null && !f.isRepeated() && f.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING) {
+            state.clientRequestId((String) m.getField(f));
+        }
     }
 
     /** The request's (or answer's) client request id, provider and instance id, where it has them. */
