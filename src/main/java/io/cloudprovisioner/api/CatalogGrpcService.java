@@ -302,6 +302,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             MapInstanceTypeResponse.Builder out = MapInstanceTypeResponse.newBuilder()
                     .setOffer(protos.offer(cat, r.offer())).setEffectivePrice(protos.price(cat, r.effectivePrice()))
                     .setSpot(r.spot()).setExplanation(explanation(r));
+            if (spec.allowSpot()) {
+                protos.spotTerms(cat, r.offer(), false).ifPresent(out::setSpotTerms);
+            }
             r.alternatives().forEach(a -> out.addAlternatives(protos.offer(cat, a)));
             return out.build();
         });
@@ -437,9 +440,10 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
             }
             if (request.getPriceSourceRefs()) {
                 return SelectAnswer.build(r, spec, source, o -> protos.offerRef(cat, o), q -> protos.priceRef(cat, q),
-                        s -> protos.source(cat, s));
+                        s -> protos.source(cat, s), o -> protos.spotTerms(cat, o, false));
             }
-            return SelectAnswer.build(r, spec, source, o -> protos.offer(cat, o), q -> protos.price(cat, q));
+            return SelectAnswer.build(r, spec, source, o -> protos.offer(cat, o), q -> protos.price(cat, q), null,
+                    o -> protos.spotTerms(cat, o, false));
         });
     }
 

@@ -57,6 +57,25 @@ public class OfferProtos {
         return s == null ? refOnly(q) : s.priceRef(q);
     }
 
+    /**
+     * What spot capacity means for {@code o}: the provider's documented interruption notice and, where the catalog
+     * has it, the published interruption frequency and saving; empty for providers without spot capacity. With
+     * {@code refOnly} the advice's source carries its id only (price_source_refs).
+     */
+    public java.util.Optional<io.cloudprovisioner.api.v1.SpotTerms> spotTerms(Catalog cat, Offer o,
+            boolean refOnly) {
+        return io.cloudprovisioner.catalog.SpotNotice.of(o.type().provider()).map(n -> {
+            io.cloudprovisioner.api.v1.SpotTerms.Builder b = io.cloudprovisioner.api.v1.SpotTerms.newBuilder()
+                    .setInterruptionNotice(n.notice().toString()).setNoticeSource(n.source());
+            cat.spotAdvice(o.type().provider(), o.region(), o.type().name()).ifPresent(a -> b
+                    .setInterruptionFrequency(a.interruptionFrequency()).setSavingsPercent(a.savingsPercent())
+                    .setAdviceSource(refOnly
+                            ? io.cloudprovisioner.api.v1.PriceSource.newBuilder().setId(a.source().id()).build()
+                            : source(cat, a.source())));
+            return b.build();
+        });
+    }
+
     /** The full message of a price source. */
     public io.cloudprovisioner.api.v1.PriceSource source(Catalog cat, PriceSource src) {
         Snapshot s = snapshot(cat);

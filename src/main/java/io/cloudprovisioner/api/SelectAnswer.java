@@ -36,15 +36,27 @@ public final class SelectAnswer {
     public static SelectProviderResponse build(SelectionResult r, ResourceSpec spec, String source,
             Function<Offer, InstanceOffer> offers, Function<PriceQuote, Price> prices,
             Function<PriceSource, io.cloudprovisioner.api.v1.PriceSource> sources) {
+        return build(r, spec, source, offers, prices, sources, null);
+    }
+
+    /** As above; {@code spotTerms} (when not null) gives the spot terms of a candidate priced at spot. */
+    public static SelectProviderResponse build(SelectionResult r, ResourceSpec spec, String source,
+            Function<Offer, InstanceOffer> offers, Function<PriceQuote, Price> prices,
+            Function<PriceSource, io.cloudprovisioner.api.v1.PriceSource> sources,
+            Function<Offer, java.util.Optional<io.cloudprovisioner.api.v1.SpotTerms>> spotTerms) {
         SelectProviderResponse.Builder out = SelectProviderResponse.newBuilder()
                 .setPreferencesSource(source).setEffectiveSpec(ProtoMapper.toProto(spec))
                 .setTotalCandidates(r.totalCandidates());
         for (Candidate c : r.candidates()) {
-            out.addCandidates(io.cloudprovisioner.api.v1.Candidate.newBuilder().setRank(c.rank())
-                    .setOffer(offers.apply(c.offer()))
+            io.cloudprovisioner.api.v1.Candidate.Builder cb = io.cloudprovisioner.api.v1.Candidate.newBuilder()
+                    .setRank(c.rank()).setOffer(offers.apply(c.offer()))
                     .setDeploymentType(ProtoMapper.toProto(c.deploymentType()))
                     .setEffectivePrice(prices.apply(c.effectivePrice())).setSpot(c.spot())
-                    .setReason(c.reason()));
+                    .setReason(c.reason());
+            if (c.spot() && spotTerms != null) {
+                spotTerms.apply(c.offer()).ifPresent(cb::setSpotTerms);
+            }
+            out.addCandidates(cb);
         }
         if (sources != null) {
             Map<String, PriceSource> named = new LinkedHashMap<>();

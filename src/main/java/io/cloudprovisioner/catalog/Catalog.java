@@ -10,10 +10,24 @@ import java.util.Optional;
 public final class Catalog {
     private final Map<Provider, ProviderCatalog> providers;
     private final Map<String, PriceSource> sources;
+    /** Spot advice by provider, then "region|type". */
+    private final Map<Provider, Map<String, SpotAdvice>> spotAdvice;
 
     Catalog(Map<Provider, ProviderCatalog> providers, Map<String, PriceSource> sources) {
+        this(providers, sources, Map.of());
+    }
+
+    Catalog(Map<Provider, ProviderCatalog> providers, Map<String, PriceSource> sources,
+            Map<Provider, Map<String, SpotAdvice>> spotAdvice) {
         this.providers = new EnumMap<>(providers);
         this.sources = Map.copyOf(sources);
+        this.spotAdvice = spotAdvice;
+    }
+
+    /** What {@code provider} publishes about spot capacity of {@code type} in {@code region}, if the catalog has it. */
+    public Optional<SpotAdvice> spotAdvice(Provider provider, String region, String type) {
+        Map<String, SpotAdvice> m = spotAdvice.get(provider);
+        return m == null ? Optional.empty() : Optional.ofNullable(m.get(region + "|" + type));
     }
 
     public ProviderCatalog provider(Provider provider) {
@@ -39,6 +53,6 @@ public final class Catalog {
         ps.put(pc.provider(), pc);
         Map<String, PriceSource> ss = new HashMap<>(sources);
         pc.sources().forEach(s -> ss.put(s.id(), s));
-        return new Catalog(ps, ss);
+        return new Catalog(ps, ss, spotAdvice);
     }
 }

@@ -67,10 +67,42 @@ public final class CatalogLoader {
                 sorted.sort((a, b) -> a.id().compareTo(b.id()));
                 providers.put(p, new ProviderCatalog(p, types.getOrDefault(p, new TreeMap<>()), regions, sorted));
             }
-            return new Catalog(providers, sources);
+            return new Catalog(providers, sources, readSpotAdvice(loader, location + "spot-advisor.csv", sources));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bundled catalog at " + location, e);
         }
+    }
+
+    /**
+     * The optional spot-advisor.csv (provider, region, instance_type, interruption_frequency, savings_pct, source):
+     * absent in catalogs that have none (test catalogs); a row naming an unknown source fails the load.
+     */
+    static Map<Provider, Map<String, SpotAdvice>> readSpotAdvice(ClassLoader loader, String resource,
+            Map<String, PriceSource> sources) throws IOException {
+        InputStream in = loader.getResourceAsStream(resource);
+        if (in == null) {
+            return Map.of();
+        }
+        Map<Provider, Map<String, SpotAdvice>> out = new EnumMap<>(Provider.class);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            Csv csv = new Csv(r, "spot-advisor.csv");
+            while (csv.next()) {
+                PriceSource s = sources.get(csv.get("source"));
+                if (s == null) {
+                    throw new IllegalStateException(csv.where() + ": unknown source " + csv.get("source"));
+                }
+                int savings;
+                try {
+                    savings = Integer.parseInt(csv.get("savings_pct"));
+                } catch (NumberFormatException e) {
+                    throw new IllegalStateException(csv.where() + ": savings_pct is not a whole number");
+                }
+                out.computeIfAbsent(provider(csv), p -> new HashMap<>()).put(
+                        csv.get("region") + "|" + csv.get("instance_type"),
+                        new SpotAdvice(csv.get("interruption_frequency"), savings, s));
+            }
+        }
+        return out;
     }
 
     private static BufferedReader open(ClassLoader loader, String resource) throws IOException {

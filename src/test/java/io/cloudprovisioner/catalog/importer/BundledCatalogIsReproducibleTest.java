@@ -22,7 +22,7 @@ class BundledCatalogIsReproducibleTest {
     void importerReproducesTheBundledFilesByteForByte(@TempDir Path out) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(SOURCES), "catalog sources not found at " + SOURCES.toAbsolutePath());
         CatalogImporter.run(SOURCES, out);
-        for (String f : List.of("sources.csv", "instance-types.csv", "offers.csv")) {
+        for (String f : List.of("sources.csv", "instance-types.csv", "offers.csv", "spot-advisor.csv")) {
             Path bundled = Path.of("src/main/resources/catalog", f);
             assertTrue(Files.exists(out.resolve(f)), f + " written");
             assertArrayEquals(Files.readAllBytes(bundled), Files.readAllBytes(out.resolve(f)),

@@ -116,11 +116,13 @@ public final class CatalogImporter {
         importAzure();
         importDigitalOcean();
         importVultr();
+        importAwsSpotAdvisor();
         validate();
         Files.createDirectories(out);
         writeSources();
         writeTypes();
         writeOffers();
+        writeSpotAdvice();
         copyLicences();
         System.out.print(summary());
     }
@@ -146,6 +148,11 @@ public final class CatalogImporter {
         addSource("aws-prices-karpenter-us-gov", "aws", "price", "Linux shared-tenancy on-demand USD/h for us-gov-east-1 "
                 + "and us-gov-west-1 from Karpenter's generated pricing",
                 KARP_AWS + "pkg/providers/pricing/zz_generated.pricing_aws_us_gov.go", APACHE, "2026-07-20T13:44:38Z");
+        addSource("aws-spot-advisor", "aws", "spot-advisor", "interruption frequency range and savings vs on-demand "
+                + "per (region, Linux type) from AWS's public Spot Instance Advisor feed (spot-advisor-data.json) as "
+                + "copied by spotinfo; not prices; as_of is the copy's commit date (the feed has no own date)",
+                "alexei-led/spotinfo@5eedf20a99614443af215f4aaf09bd10805cac72:internal/spot/data/spot-advisor-data.json",
+                APACHE, "2025-06-28T10:10:57Z");
         addSource("aws-prices-libcloud", "aws", "price", "Linux on-demand USD/h, 30 regions, libcloud pricing.json "
                 + "compute.ec2_linux (2023-08, stale); source 0.0 values (dedicated-host artefact) left empty",
                 LIBCLOUD + "libcloud/data/pricing.json#compute.ec2_linux", APACHE, "2023-08-06T15:34:36Z");
@@ -1287,6 +1294,39 @@ public final class CatalogImporter {
         if (p == null ? !source.isEmpty() : (p.signum() <= 0 || !sources.containsKey(source))) {
             throw new IllegalStateException("bad price/source in offer " + o.provider + " " + o.type + " " + o.region);
         }
+    }
+
+    // =====================================================================================
+    // AWS Spot Instance Advisor (aws/spot_advisor.csv): interruption frequency and savings, not prices.
+    // Linux rows of (type, region) offers the catalog has; the feed's ranges are kept as it states them.
+    // =====================================================================================
+
+    static final List<String> SPOT_ADVISOR_HEADER = List.of("provider", "region", "instance_type",
+            "interruption_frequency", "savings_pct", "source");
+    static final Set<String> INTERRUPTION_RANGES = Set.of("<5%", "5-10%", "10-15%", "15-20%", ">20%");
+    private final List<List<String>> spotAdvice = new ArrayList<>();
+
+    private void importAwsSpotAdvisor() throws IOException {
+        for (Map<String, String> r : readCsv(src.resolve("aws/spot_advisor.csv"))) {
+            if (!"Linux".equals(r.get("os")) || !offers.containsKey(key("aws", r.get("instance_type"),
+                    r.get("region")))) {
+                continue;
+            }
+            String freq = r.get("interruption_frequency");
+            int savings = Integer.parseInt(r.get("savings_pct_vs_on_demand"));
+            if (!INTERRUPTION_RANGES.contains(freq) || savings < -1000 || savings > 100) {
+                throw new IllegalStateException("bad spot advisor row " + r);
+            }
+            spotAdvice.add(List.of("aws", r.get("region"), r.get("instance_type"), freq, Integer.toString(savings),
+                    "aws-spot-advisor"));
+        }
+        spotAdvice.sort(Comparator.comparing((List<String> row) -> row.get(1)).thenComparing(row -> row.get(2)));
+        notes.computeIfAbsent("aws", k -> new ArrayList<>()).add("spot advisor: " + spotAdvice.size()
+                + " (region, Linux type) rows of offered types");
+    }
+
+    private void writeSpotAdvice() throws IOException {
+        writeCsv(out.resolve("spot-advisor.csv"), SPOT_ADVISOR_HEADER, spotAdvice);
     }
 
     private void writeSources() throws IOException {

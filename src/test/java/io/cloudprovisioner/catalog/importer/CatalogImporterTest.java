@@ -306,4 +306,32 @@ class CatalogImporterTest {
         assertTrue(offers.values().stream().filter(x -> !x.get("provider").equals("digitalocean"))
                 .allMatch(x -> x.get("availability_confirmed").equals("true")), "only DO offers are inferred");
     }
+
+    @Test
+    void awsSpotAdvisorRowsAreCarriedAsTheFeedStatesThem() throws Exception {
+        Map<String, Map<String, String>> advice = new HashMap<>();
+        for (Map<String, String> r : CatalogImporter.readCsv(out.resolve("spot-advisor.csv"))) {
+            advice.put(r.get("region") + "|" + r.get("instance_type"), r);
+        }
+        List<Map<String, String>> feed = source("aws/spot_advisor.csv");
+        // spot checks against the source rows: a low, a high and a negative saving (spot dearer than on-demand)
+        for (String[] k : new String[][] {{"us-east-1", "t3.micro"}, {"us-east-1", "m5.large"},
+                {"ca-central-1", "p5.48xlarge"}, {"af-south-1", "c5.12xlarge"}}) {
+            Map<String, String> src = row(feed, "region", k[0], "os", "Linux", "instance_type", k[1]);
+            Map<String, String> got = advice.get(k[0] + "|" + k[1]);
+            assertEquals(src.get("interruption_frequency"), got.get("interruption_frequency"), k[1]);
+            assertEquals(src.get("savings_pct_vs_on_demand"), got.get("savings_pct"), k[1]);
+            assertEquals("aws-spot-advisor", got.get("source"));
+        }
+        assertEquals("-62", advice.get("ca-central-1|p5.48xlarge").get("savings_pct"));
+        // only Linux rows of offers the catalog has; every row's source is registered with its date
+        for (Map<String, String> r : advice.values()) {
+            assertTrue(offers.containsKey("aws|" + r.get("instance_type") + "|" + r.get("region")), r.toString());
+        }
+        long linuxOffered = feed.stream().filter(r -> r.get("os").equals("Linux"))
+                .filter(r -> offers.containsKey("aws|" + r.get("instance_type") + "|" + r.get("region"))).count();
+        assertEquals(linuxOffered, advice.size());
+        assertEquals("2025-06-28T10:10:57Z", sources.get("aws-spot-advisor").get("as_of"));
+        assertEquals("spot-advisor", sources.get("aws-spot-advisor").get("kind"));
+    }
 }
