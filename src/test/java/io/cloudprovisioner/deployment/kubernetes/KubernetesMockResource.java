@@ -60,6 +60,8 @@ public class KubernetesMockResource implements QuarkusTestResourceLifecycleManag
             c.put("cloudprovisioner.kubernetes.request-timeout", "5s");
             c.put("cloudprovisioner.kubernetes.run-as-non-root", "true");
             c.put("cloudprovisioner.security.api-keys-file", keys.toString());
+            // a ledger of its own: the data directory stays locked by the application started before this one
+            c.put("cloudprovisioner.data-dir", io.cloudprovisioner.harness.StandIn.freshLedgerDir());
             return c;
         } catch (IOException e) {
             throw new IllegalStateException(e);
