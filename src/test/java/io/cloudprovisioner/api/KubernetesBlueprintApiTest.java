@@ -319,6 +319,28 @@ public class KubernetesBlueprintApiTest {
     }
 
     @Test
+    void anObjectWithTheSameNameButNotItsLabelsIsNeitherReplacedNorDeleted() throws Exception {
+        String ns = "k-clash";
+        String name = KubernetesNames.objectName("clash", ownership.key("alice", "k-clash-1"));
+        kube.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                .withName(name).withLabels(Map.of("owner", "someone-else")).endMetadata().withNewSpec().addNewPort()
+                .withPort(1).endPort().endSpec().build()).create();
+        StatusRuntimeException e;
+        try (StatusWriter w = new StatusWriter(ns)) {
+            e = expect(Status.Code.FAILED_PRECONDITION, () -> as(KubernetesMockResource.ALICE)
+                    .deployBlueprintToTarget(deploy(target(ns), blueprint("clash"), "k-clash-1")));
+        }
+        assertEquals("KUBERNETES_CONFLICT", errorInfo(e).getReason(), e.getStatus().toString());
+        Service kept = kube.services().inNamespace(ns).withName(name).get();
+        assertNotNull(kept, "not this deployment's (its labels differ): left alone");
+        assertEquals(Map.of("owner", "someone-else"), kept.getMetadata().getLabels());
+        assertNull(kube.apps().deployments().inNamespace(ns).withName(name).get(), "what it made was deleted");
+        assertNull(kube.secrets().inNamespace(ns).withName(name).get());
+        assertEquals(0, as(KubernetesMockResource.ALICE).cleanupBlueprint(cleanup(ns, "clash")).getRemovedCount());
+        assertNotNull(kube.services().inNamespace(ns).withName(name).get(), "cleanup leaves it too");
+    }
+
+    @Test
     void refusalsComeBeforeAnythingIsMadeOrRecorded() {
         var alice = as(KubernetesMockResource.ALICE);
         StatusRuntimeException unknown = expect(Status.Code.FAILED_PRECONDITION, () -> alice.deployBlueprintToTarget(
