@@ -61,7 +61,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Workload deployment onto existing VM instances created by this service (the ledger knows them): validate, check
  * the instance and the ports it opens, record the deployment, then let the {@link Deployer} do the host work over
- * SSH. Kubernetes and serverless targets, provisioning from a blueprint and AutoDeploy answer UNIMPLEMENTED.
+ * SSH. Generic Kubernetes targets (a kubeconfig context) go to {@link KubernetesBlueprints}. Managed Kubernetes
+ * targets answer FAILED_PRECONDITION (name the cluster's kubeconfig context instead); serverless targets,
+ * provisioning from a blueprint and AutoDeploy answer UNIMPLEMENTED.
  */
 @GrpcService
 public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintServiceImplBase {
@@ -98,6 +100,10 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     NetworkSettings network;
     @Inject
     io.cloudprovisioner.security.Ownership ownership;
+    @Inject
+    KubernetesBlueprints kubernetes;
+    @Inject
+    io.cloudprovisioner.deployment.kubernetes.KubernetesDeploymentStore kubernetesStore;
 
     @Override
     @RolesAllowed(Roles.OPERATOR)
@@ -124,7 +130,16 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
         return ApiErrors.unary("DeployBlueprintToTarget", () -> {
             String caller = CallerInterceptor.current(); // resolved inside unary (the identity is deferred)
             DeploymentTarget t = request.getTarget();
+            if (t.getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
+                return kubernetes.deploy(request, caller, deadline);
+            }
             vmOnly("DeployBlueprintToTarget", t);
+            if (t.hasAutoscaling()) {
+                throw ApiErrors.failedPrecondition("target.autoscaling applies to Kubernetes targets; a VM target runs "
+                        + "one container: leave autoscaling unset", "AUTOSCALING_NOT_SUPPORTED", List.of(
+                                ApiErrors.precondition("TARGET_TYPE", "target.autoscaling", "only for "
+                                        + "DEPLOYMENT_TYPE_KUBERNETES targets")), Map.of());
+            }
             if (request.hasTarget() && t.getInstanceId().isEmpty()) {
                 throw NotYetBuilt.deploymentTarget("DeployBlueprintToTarget", "provisioning a VM for the blueprint "
                         + "(target.instance_id empty)");
@@ -153,6 +168,9 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     public Uni<HealthCheckBlueprintResponse> healthCheckBlueprint(HealthCheckBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("HealthCheckBlueprint", () -> {
+            if (request.getTarget().getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
+                return kubernetes.health(request);
+            }
             DeploymentRecord r = deployment("HealthCheckBlueprint", request.hasTarget(), request.getTarget(),
                     request.getBlueprintId(), null);
             HealthCheckBlueprintResponse.Builder out = HealthCheckBlueprintResponse.newBuilder();
@@ -181,6 +199,9 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     public Uni<CleanupBlueprintResponse> cleanupBlueprint(CleanupBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("CleanupBlueprint", () -> {
+            if (request.getTarget().getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
+                return kubernetes.cleanup(request);
+            }
             RequestValidator idCheck = new RequestValidator();
             String requestId = ProvisioningGrpcService.requestId(idCheck, request.getClientRequestId(),
                     "client_request_id");
@@ -233,9 +254,12 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     private static void vmOnly(String method, DeploymentTarget t) {
-        if (t.getType() == DeploymentType.DEPLOYMENT_TYPE_MANAGED_KUBERNETES
-                || t.getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
-            throw NotYetBuilt.deploymentTarget(method, "Kubernetes targets");
+        if (t.getType() == DeploymentType.DEPLOYMENT_TYPE_MANAGED_KUBERNETES) {
+            throw ApiErrors.failedPrecondition(method + ": managed Kubernetes targets (a provider's cluster by name) "
+                    + "are not part of this build: supply a kubeconfig context for a DEPLOYMENT_TYPE_KUBERNETES "
+                    + "target (add the cluster to the service's kubeconfig and name its context in target.cluster)",
+                    "MANAGED_KUBERNETES_NEEDS_KUBECONFIG", List.of(ApiErrors.precondition("TARGET_TYPE", "target.type",
+                            "use DEPLOYMENT_TYPE_KUBERNETES with a kubeconfig context")), Map.of("method", method));
         }
         if (t.getType() == DeploymentType.DEPLOYMENT_TYPE_SERVERLESS) {
             throw NotYetBuilt.deploymentTarget(method, "serverless targets");
@@ -285,6 +309,11 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
                                     closed))), Map.of("ports", String.join(",", closed)));
         }
         String key = ownership.key(caller, requestId); // ids are scoped per principal, as ProvisionInstance's
+        if (kubernetesStore.targetType(key).filter("KUBERNETES"::equals).isPresent()) {
+            throw ApiErrors.build(com.google.rpc.Code.ALREADY_EXISTS, "client_request_id " + requestId + " was used "
+                    + "for a deployment onto a Kubernetes target; use a new id", "IDEMPOTENCY_KEY_REUSED",
+                    Map.of("client_request_id", requestId));
+        }
         DeploymentRecord known = store.find(key).orElse(null);
         DeploymentRecord record;
         if (known != null) {
@@ -340,7 +369,11 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     }
 
     private static boolean abandoned(DeploymentRecord r) {
-        return r.updatedAt().plus(ABANDONED_AFTER).isBefore(Instant.now());
+        return abandoned(r.updatedAt());
+    }
+
+    static boolean abandoned(Instant updatedAt) {
+        return updatedAt.plus(ABANDONED_AFTER).isBefore(Instant.now());
     }
 
     private void liveElsewhere(Provider p, String instanceId, String blueprintId, String key) {

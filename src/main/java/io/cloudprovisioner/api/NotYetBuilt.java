@@ -23,14 +23,15 @@ final class NotYetBuilt {
                 + "...), ProvisioningService (ProvisionInstance, TerminateInstance, GetInstanceStatus, "
                 + "GetInstanceDetails, ListInstances, Reconcile) and BlueprintService on existing VM instances "
                 + "(DeployBlueprint, DeployBlueprintToTarget with target.instance_id, HealthCheckBlueprint, "
-                + "CleanupBlueprint).", "DEPLOYMENT_MISSING", Map.of("method", method, "missing", "deployment"));
+                + "CleanupBlueprint) and on generic Kubernetes targets (a kubeconfig context).", "DEPLOYMENT_MISSING", Map.of("method", method, "missing", "deployment"));
     }
 
     /** A kind of deployment target (or a way of deploying) this build does not have yet. */
     static StatusRuntimeException deploymentTarget(String method, String what) {
         return ApiErrors.unimplemented(method + ": " + what + " is not part of this build. Working now: VM targets "
                 + "that are existing instances created by this service (ProvisionInstance, then DeployBlueprint or "
-                + "DeployBlueprintToTarget with target.instance_id).", "DEPLOYMENT_TARGET_MISSING",
+                + "DeployBlueprintToTarget with target.instance_id), and DEPLOYMENT_TYPE_KUBERNETES targets (a context "
+                + "of the service's kubeconfig in target.cluster).", "DEPLOYMENT_TARGET_MISSING",
                 Map.of("method", method, "missing", what));
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Deployment records and pinned SSH host keys in the ledger's database (tables of V3__deployments.sql). Plain JDBC,
+ * Deployment records of VM targets and pinned SSH host keys in the ledger's database (tables of V3__deployments.sql;
+ * rows with target_type KUBERNETES are {@link io.cloudprovisioner.deployment.kubernetes.KubernetesDeploymentStore}'s). Plain JDBC,
  * one short transaction per write; state changes are compare-and-set on the current state.
  */
 @Singleton
@@ -109,7 +110,9 @@ public class DeploymentStore implements HostKeyStore {
     }
 
     public Optional<DeploymentRecord> find(String key) {
-        return query("SELECT * FROM deployment_record WHERE request_key=?", key).stream().findFirst();
+        // Kubernetes deployments share the table (V4) and are read by KubernetesDeploymentStore
+        return query("SELECT * FROM deployment_record WHERE request_key=? AND target_type='VM'", key).stream()
+                .findFirst();
     }
 
     /** The newest deployment of a blueprint on an instance, whatever its state. */

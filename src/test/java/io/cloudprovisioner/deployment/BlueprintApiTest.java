@@ -173,10 +173,16 @@ public class BlueprintApiTest {
     @Test
     void targetsNotBuiltAnswerUnimplemented() {
         ProvisionedInstance i = droplet("bp-unimpl-1");
-        StatusRuntimeException k8s = expect(Status.Code.UNIMPLEMENTED, () -> api.deployBlueprintToTarget(
+        // Kubernetes targets are built (KubernetesBlueprintApiTest): a VM's fields on one are refused, managed ones
+        // need a kubeconfig context
+        StatusRuntimeException k8s = expect(Status.Code.INVALID_ARGUMENT, () -> api.deployBlueprintToTarget(
                 DeployBlueprintToTargetRequest.newBuilder().setTarget(target(i).toBuilder()
                         .setType(DeploymentType.DEPLOYMENT_TYPE_KUBERNETES)).setBlueprint(blueprint("web")).build()));
-        assertTrue(k8s.getStatus().getDescription().contains("Kubernetes targets"), k8s.getStatus().toString());
+        assertEquals(List.of("target.cluster", "target.instance_id", "target.provider"), violatedFields(k8s));
+        StatusRuntimeException managed = expect(Status.Code.FAILED_PRECONDITION, () -> api.healthCheckBlueprint(
+                HealthCheckBlueprintRequest.newBuilder().setTarget(target(i).toBuilder()
+                        .setType(DeploymentType.DEPLOYMENT_TYPE_MANAGED_KUBERNETES)).setBlueprintId("web").build()));
+        assertEquals("MANAGED_KUBERNETES_NEEDS_KUBECONFIG", errorInfo(managed).getReason());
         StatusRuntimeException provision = expect(Status.Code.UNIMPLEMENTED, () -> api.deployBlueprintToTarget(
                 DeployBlueprintToTargetRequest.newBuilder().setTarget(target(i).toBuilder().clearInstanceId())
                         .setBlueprint(blueprint("web")).build()));
