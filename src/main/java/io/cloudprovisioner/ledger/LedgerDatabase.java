@@ -62,6 +62,18 @@ public class LedgerDatabase {
         return ds;
     }
 
+    /**
+     * Releases the data directory's lock when the application stops, so a restart in the same JVM (the tests'
+     * Quarkus restarts) can take it again; a process that dies releases it with its file descriptors anyway.
+     */
+    @jakarta.annotation.PreDestroy
+    synchronized void close() {
+        if (dataDirectory != null) {
+            dataDirectory.release();
+            dataDirectory = null;
+        }
+    }
+
     /** "embedded" or "postgresql". */
     public String kind() {
         open();

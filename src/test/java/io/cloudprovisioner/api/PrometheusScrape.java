@@ -75,6 +75,11 @@ public final class PrometheusScrape {
         return found.isEmpty() ? 0 : found.get(0).value();
     }
 
+    /** The sum of every sample {@code name} with these labels (0 when none): for counters split by further labels. */
+    public double sum(String name, String... labels) {
+        return find(name, labels).stream().mapToDouble(Sample::value).sum();
+    }
+
     /** Whether a sample {@code name} with these labels exists. */
     public boolean has(String name, String... labels) {
         return !find(name, labels).isEmpty();
