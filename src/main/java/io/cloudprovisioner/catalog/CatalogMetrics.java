@@ -30,15 +30,26 @@ public class CatalogMetrics {
     @Inject
     PriceRefresher refresher;
 
+    /** The gauges this bean registered; removed when the application stops, so a restarted application in the
+     * same JVM (the tests' Quarkus restarts) registers its own instead of finding these, bound to a dead bean. */
+    private final java.util.List<io.micrometer.core.instrument.Meter> gauges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @jakarta.annotation.PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+
     void onStart(@Observes StartupEvent e) {
         for (Provider p : Provider.values()) {
-            Gauge.builder("cloudprovisioner.catalog.price.age", () -> priceAgeSeconds(p))
+            gauges.add(Gauge.builder("cloudprovisioner.catalog.price.age", () -> priceAgeSeconds(p))
                     .description("Seconds since the oldest as-of date of the provider's prices in force")
-                    .baseUnit("seconds").tag("provider", p.id()).register(registry);
-            Gauge.builder("cloudprovisioner.catalog.live.refresh.age", () -> liveAgeSeconds(p))
+                    .baseUnit("seconds").tag("provider", p.id()).register(registry));
+            gauges.add(Gauge.builder("cloudprovisioner.catalog.live.refresh.age", () -> liveAgeSeconds(p))
                     .description("Seconds since the oldest last good live price fetch of the provider "
                             + "(NaN: never fetched, bundled prices in force)")
-                    .baseUnit("seconds").tag("provider", p.id()).register(registry);
+                    .baseUnit("seconds").tag("provider", p.id()).register(registry));
         }
     }
 

@@ -48,19 +48,30 @@ public class LedgerMetrics {
     private Cached<Map<RecordState, Integer>> counts;
     private final Map<Provider, Double> lastOrphans = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The gauges this bean registered; removed when the application stops, so a restarted application in the
+     * same JVM (the tests' Quarkus restarts) registers its own instead of finding these, bound to a dead bean. */
+    private final java.util.List<io.micrometer.core.instrument.Meter> gauges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @jakarta.annotation.PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+
     void onStart(@Observes StartupEvent e) {
         counts = new Cached<>(cacheFor, ledger::countByState);
         for (RecordState s : RecordState.values()) {
-            Gauge.builder("cloudprovisioner.ledger.records", () -> {
+            gauges.add(Gauge.builder("cloudprovisioner.ledger.records", () -> {
                 Map<RecordState, Integer> c = counts.get();
                 return c == null ? Double.NaN : c.getOrDefault(s, 0);
             }).description("Ledger records by state (cached)").tag("state", s.name().toLowerCase(Locale.ROOT))
-                    .register(registry);
+                    .register(registry));
         }
         for (Provider p : Provider.values()) {
-            Gauge.builder("cloudprovisioner.reconcile.last.orphans", () -> lastOrphans.getOrDefault(p, Double.NaN))
+            gauges.add(Gauge.builder("cloudprovisioner.reconcile.last.orphans", () -> lastOrphans.getOrDefault(p, Double.NaN))
                     .description("Orphans found by the last reconcile run that checked the provider")
-                    .tag("provider", p.id()).register(registry);
+                    .tag("provider", p.id()).register(registry));
         }
     }
 

@@ -55,14 +55,25 @@ public class ProvisioningMetrics {
 
     private LedgerMetrics.Cached<Map<Provider, Double>> spend;
 
+    /** The gauges this bean registered; removed when the application stops, so a restarted application in the
+     * same JVM (the tests' Quarkus restarts) registers its own instead of finding these, bound to a dead bean. */
+    private final java.util.List<io.micrometer.core.instrument.Meter> gauges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @jakarta.annotation.PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+
     void onStart(@Observes StartupEvent e) {
         spend = new LedgerMetrics.Cached<>(cacheFor, this::computeSpend);
         for (Provider p : Provider.values()) {
-            Gauge.builder("cloudprovisioner.spend.estimated.hourly", () -> {
+            gauges.add(Gauge.builder("cloudprovisioner.spend.estimated.hourly", () -> {
                 Map<Provider, Double> s = spend.get();
                 return s == null ? Double.NaN : s.getOrDefault(p, 0.0);
             }).description("Estimated USD per hour of the ledger's RUNNING instances, priced from the catalog")
-                    .baseUnit("usd").tag("provider", p.id()).register(registry);
+                    .baseUnit("usd").tag("provider", p.id()).register(registry));
         }
     }
 

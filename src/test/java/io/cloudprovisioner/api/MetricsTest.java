@@ -160,10 +160,10 @@ public class MetricsTest {
                 io.cloudprovisioner.provider.ManagedLabels.forRequest("metrics-orphan", java.util.Map.of()));
         ReconcileRequest reconcile = ReconcileRequest.newBuilder().setProvider(CloudProvider.CLOUD_PROVIDER_AWS)
                 .setGrace(com.google.protobuf.Duration.newBuilder().setSeconds(60)).build();
-        api.reconcile(reconcile.toBuilder().setDryRun(true).build());
+        var dryReport = api.reconcile(reconcile.toBuilder().setDryRun(true).build());
         PrometheusScrape dry = scrape();
         assertDelta(1, retried, dry, "cloudprovisioner_reconcile_runs_total", "outcome", "ran");
-        assertEquals(1, dry.value("cloudprovisioner_reconcile_last_orphans", "provider", "aws"));
+        assertEquals(1, dry.value("cloudprovisioner_reconcile_last_orphans", "provider", "aws"), dryReport::toString);
         assertDelta(0, retried, dry, "cloudprovisioner_reconcile_orphans_total", "provider", "aws");
         api.reconcile(reconcile.toBuilder().setTerminateOrphans(true).build()); // found, and cleaned up
         PrometheusScrape reconciled = scrape();
