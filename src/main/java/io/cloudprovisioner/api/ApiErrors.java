@@ -301,6 +301,8 @@ public final class ApiErrors {
                 throw e;
             } catch (io.cloudprovisioner.provisioning.ProvisioningException e) {
                 throw ProvisioningErrors.toStatus(e);
+            } catch (io.cloudprovisioner.quota.QuotaException e) {
+                throw ProvisioningErrors.toStatus(e);
             } catch (io.cloudprovisioner.provider.ProviderException e) {
                 throw ProviderErrors.toStatus(e); // e.g. a look-up in the cloud before a retry, or a reconcile
             } catch (io.cloudprovisioner.ledger.LedgerException e) {

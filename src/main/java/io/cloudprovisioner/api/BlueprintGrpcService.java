@@ -82,6 +82,8 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofHours(1);
 
     @Inject
+    MutatingCallLimit rateLimiter;
+    @Inject
     Deployer deployer;
     @Inject
     DeploymentStore store;
@@ -110,6 +112,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     public Uni<DeployBlueprintResponse> deployBlueprint(DeployBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("DeployBlueprint", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "DeployBlueprint");
             String caller = CallerInterceptor.current(); // resolved inside unary (the identity is deferred)
             RequestValidator v = new RequestValidator();
             Provider p = v.provider(request.getProvider(), "provider", true);
@@ -128,6 +131,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     public Uni<DeployBlueprintToTargetResponse> deployBlueprintToTarget(DeployBlueprintToTargetRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("DeployBlueprintToTarget", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "DeployBlueprintToTarget");
             String caller = CallerInterceptor.current(); // resolved inside unary (the identity is deferred)
             DeploymentTarget t = request.getTarget();
             if (t.getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
@@ -199,6 +203,7 @@ public class BlueprintGrpcService extends MutinyBlueprintServiceGrpc.BlueprintSe
     public Uni<CleanupBlueprintResponse> cleanupBlueprint(CleanupBlueprintRequest request) {
         Instant deadline = deadline();
         return ApiErrors.unary("CleanupBlueprint", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "CleanupBlueprint");
             if (request.getTarget().getType() == DeploymentType.DEPLOYMENT_TYPE_KUBERNETES) {
                 return kubernetes.cleanup(request);
             }

@@ -81,6 +81,8 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_./:-]{1,256}");
 
     @Inject
+    MutatingCallLimit rateLimiter;
+    @Inject
     CatalogStore catalog;
     @Inject
     ProviderCallExecutor calls;
@@ -107,6 +109,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @RolesAllowed(Roles.OPERATOR)
     public Uni<ProvisionInstanceResponse> provisionInstance(ProvisionInstanceRequest request) {
         return ApiErrors.unary("ProvisionInstance", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "ProvisionInstance");
             String caller = CallerInterceptor.current();
             Catalog cat = catalog.current();
             RequestValidator v = new RequestValidator();
@@ -136,7 +139,8 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
             ProvisionInstanceRequest canonical = request.toBuilder().clearClientRequestId().build();
             ProvisionResult r = provisioner.provision(new ProvisionOrder(cat, p, region, type, spec, prefs,
                     request.hasPreferences(), request.getZone(), request.getAllowFallback(), request.getLabelsMap(),
-                    caller, requestId, Fingerprint.of(canonical), Fingerprint.json(canonical)));
+                    caller, requestId, Fingerprint.of(canonical), Fingerprint.json(canonical),
+                    CallerInterceptor.caller().admin()));
             return toResponse(r);
         }, calls);
     }
@@ -291,7 +295,10 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @Override
     @RolesAllowed(Roles.OPERATOR)
     public Uni<TerminateInstanceResponse> terminateInstance(TerminateInstanceRequest request) {
-        return ApiErrors.unary("TerminateInstance", () -> terminate(request), calls);
+        return ApiErrors.unary("TerminateInstance", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "TerminateInstance");
+            return terminate(request);
+        }, calls);
     }
 
     /** The TerminateInstance workflow on the calling thread (CleanupBlueprint's terminate_instance uses it too). */
@@ -613,6 +620,7 @@ public class ProvisioningGrpcService extends MutinyProvisioningServiceGrpc.Provi
     @RolesAllowed(Roles.ADMIN)
     public Uni<ReconcileResponse> reconcile(ReconcileRequest request) {
         return ApiErrors.unary("Reconcile", () -> {
+            rateLimiter.admit(CallerInterceptor.caller(), "Reconcile");
             RequestValidator v = new RequestValidator();
             Provider only = v.provider(request.getProvider(), "provider", false);
             java.time.Duration grace = request.hasGrace()

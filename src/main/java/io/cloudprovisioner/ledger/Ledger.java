@@ -285,6 +285,15 @@ public class Ledger {
         return query(sql.toString(), args.toArray());
     }
 
+    /**
+     * {@code caller}'s records that hold (or are getting, or are giving up) an instance: CREATING, RUNNING and
+     * TERMINATING (what per-principal quotas count). Bounded by {@code limit}.
+     */
+    public List<LedgerRecord> live(String caller, int limit) {
+        return query("SELECT * FROM instance_record WHERE caller=? AND state IN ('CREATING','RUNNING','TERMINATING') "
+                + "ORDER BY created_at, request_key FETCH FIRST ? ROWS ONLY", caller, limit);
+    }
+
     /** Records a node is (or was) working on. */
     public List<LedgerRecord> inProgress() {
         return query("SELECT * FROM instance_record WHERE state IN ('CREATING','TERMINATING') ORDER BY created_at");

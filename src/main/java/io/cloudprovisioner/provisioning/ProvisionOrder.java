@@ -23,9 +23,10 @@ import java.util.Map;
  * @param requestId the caller's client_request_id (a generated one when it sent none)
  * @param fingerprint the request without its id, hashed: the same id with another request is refused
  * @param canonicalJson the request without its id, as recorded in the ledger
+ * @param admin whether the principal has the admin role (quotas may exempt it: cloudprovisioner.quotas.exempt-admins)
  */
 public record ProvisionOrder(Catalog catalog, Provider provider, String region, String instanceType,
         ResourceSpec spec, SelectionPreferences preferences, boolean preferencesFromRequest, String zone,
         boolean allowFallback, Map<String, String> labels, String principal, String requestId, String fingerprint,
-        String canonicalJson) {
+        String canonicalJson, boolean admin) {
 }

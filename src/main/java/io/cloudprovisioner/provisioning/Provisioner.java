@@ -24,6 +24,7 @@ import io.cloudprovisioner.provider.ProviderAdapters;
 import io.cloudprovisioner.provider.ProviderException;
 import io.cloudprovisioner.provider.ProviderRegistry;
 import io.cloudprovisioner.provider.ProvisionRequest;
+import io.cloudprovisioner.quota.Quotas;
 import io.cloudprovisioner.security.Ownership;
 import io.cloudprovisioner.selection.Candidate;
 import io.cloudprovisioner.selection.FailedOfferings;
@@ -82,6 +83,8 @@ public class Provisioner {
     @Inject
     ProvisioningMetrics metrics;
     @Inject
+    Quotas quotas;
+    @Inject
     @ConfigProperty(name = "cloudprovisioner.failover.max-attempts", defaultValue = "6")
     int maxAttempts;
 
@@ -117,9 +120,19 @@ public class Provisioner {
             }
             try {
                 List<Target> plan = plan(order);
-                if (ledger.begin(new Ledger.Intent(key, requestId, order.fingerprint(), order.principal(),
-                        order.canonicalJson(), order.labels(), node.id()), this::retryableFailure)) {
-                    return create(order, plan, key);
+                // quotas: checked here, before the intent is recorded and before any cloud call; the
+                // concurrency slot is held until this call's work has ended
+                try (Quotas.Slot slot = quotas.enter(order.principal(), order.admin())) {
+                    boolean begun;
+                    synchronized (quotas.lock(order.principal())) { // check and intent together, in this process
+                        plan = withinQuota(order, plan, key);
+                        begun = ledger.begin(new Ledger.Intent(key, requestId, order.fingerprint(),
+                                order.principal(), order.canonicalJson(), order.labels(), node.id()),
+                                this::retryableFailure);
+                    }
+                    if (begun) {
+                        return create(order, plan, key);
+                    }
                 }
             } finally {
                 node.release(key);
@@ -128,6 +141,46 @@ public class Provisioner {
         throw ProvisioningException.of(ProvisioningException.Kind.BUSY, "client_request_id " + requestId
                 + " is busy: another call with it is in progress; retry", "REQUEST_IN_PROGRESS",
                 Map.of("client_request_id", requestId));
+    }
+
+    /**
+     * Checks the caller's quotas for the plan's first choice (Quotas: live instances, concurrent provisions, hourly
+     * spend priced from the catalog); refuses with a QuotaException, else returns the plan without the fallbacks
+     * that the spend limit leaves no room for.
+     */
+    private List<Target> withinQuota(ProvisionOrder order, List<Target> plan, String key) {
+        Target first = plan.get(0);
+        double budget = quotas.check(order.principal(), order.admin(), key, price(order, first),
+                first.provider().id() + "/" + first.region() + "/" + first.type());
+        if (Double.isInfinite(budget)) {
+            return plan;
+        }
+        List<Target> kept = new ArrayList<>();
+        kept.add(first);
+        for (Target t : plan.subList(1, plan.size())) {
+            double h = price(order, t);
+            if (Double.isFinite(h) && h <= budget + 1e-9) {
+                kept.add(t);
+            }
+        }
+        return kept;
+    }
+
+    /** The estimated hourly price of {@code t} from the order's catalog (spot when it would be spot); else NaN. */
+    private double price(ProvisionOrder order, Target t) {
+        Offer o = t.offer();
+        if (o == null) {
+            var ro = order.catalog().provider(t.provider()).regions().get(t.region());
+            o = ro == null ? null : ro.offer(t.type());
+        }
+        return o == null ? Double.NaN : o.effectiveUsdPerHour(spot(order, t.provider()));
+    }
+
+    /** Whether an attempt at {@code p} asks for a spot instance. */
+    private boolean spot(ProvisionOrder order, Provider p) {
+        ResourceSpec spec = order.spec();
+        return spec != null && spec.allowSpot() && order.preferences().spotAllowed()
+                && providers.descriptor(p).spotCapacity() && spec.qos().slaTarget() == 0;
     }
 
     /** Places to try, in order: the chosen (or named) offering, then fallbacks when allowed. */
@@ -189,7 +242,8 @@ public class Provisioner {
     /**
      * Runs the plan with the ledger, after the intent is recorded: each attempt is recorded before its cloud call
      * and completed after it; the record ends RUNNING with the instance or FAILED with the last classified error.
-     * This is the one place where a new instance is asked for: a per-principal quota check belongs at its start.
+     * This is the one place where a new instance is asked for; the per-principal quotas were checked before the
+     * intent was recorded ({@link #withinQuota}).
      */
     private ProvisionResult create(ProvisionOrder order, List<Target> plan, String key) {
         Catalog cat = order.catalog();
@@ -216,8 +270,7 @@ public class Provisioner {
                 metrics.attempt(t.provider(), t.region(), "skipped");
                 continue;
             }
-            boolean spot = spec != null && spec.allowSpot() && order.preferences().spotAllowed()
-                    && providers.descriptor(t.provider()).spotCapacity() && spec.qos().slaTarget() == 0;
+            boolean spot = spot(order, t.provider());
             ProviderAdapter adapter = adapter(t.provider());
             // the request's name in the cloud: the id as sent for the default owner (as before ownership), else the
             // ledger key (the id scoped to the caller), so that two callers' ids never name the same instance
