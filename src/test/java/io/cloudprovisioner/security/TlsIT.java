@@ -317,14 +317,24 @@ public class TlsIT {
                 StandardCopyOption.ATOMIC_MOVE); // certificate and key change together
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String subject = "";
+        int dropped = 0;
         while (System.nanoTime() < deadline) {
-            subject = served().getSubjectX500Principal().getName();
+            try {
+                subject = served().getSubjectX500Principal().getName();
+            } catch (javax.net.ssl.SSLException e) {
+                // a handshake that meets the moment of the reload can be dropped (seen once in CI); clients retry
+                dropped++;
+                Thread.sleep(250);
+                continue;
+            }
             if (subject.equals("CN=cp-server-2")) {
                 break;
             }
             Thread.sleep(250);
         }
-        assertEquals("CN=cp-server-2", subject, "the renewed certificate is served within 30 s (reload every 2 s)");
+        assertEquals("CN=cp-server-2", subject, "the renewed certificate is served within 30 s (reload every 2 s); "
+                + dropped + " handshake(s) dropped meanwhile");
+        assertTrue(dropped < 5, dropped + " handshakes dropped around the reload");
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(as(ops))
                 .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
         ProvisioningServiceGrpc.newBlockingStub(as(ops)).withDeadlineAfter(20, TimeUnit.SECONDS)
