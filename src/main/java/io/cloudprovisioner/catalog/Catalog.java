@@ -10,15 +10,15 @@ import java.util.Optional;
 public final class Catalog {
     private final Map<Provider, ProviderCatalog> providers;
     private final Map<String, PriceSource> sources;
-    /** Spot advice by provider, then "region|type". */
-    private final Map<Provider, Map<String, SpotAdvice>> spotAdvice;
+    /** Spot advice by provider, then "region|type"; read on first use (only spot answers need it), then kept. */
+    private final java.util.function.Supplier<Map<Provider, Map<String, SpotAdvice>>> spotAdvice;
 
     Catalog(Map<Provider, ProviderCatalog> providers, Map<String, PriceSource> sources) {
-        this(providers, sources, Map.of());
+        this(providers, sources, Map::of);
     }
 
     Catalog(Map<Provider, ProviderCatalog> providers, Map<String, PriceSource> sources,
-            Map<Provider, Map<String, SpotAdvice>> spotAdvice) {
+            java.util.function.Supplier<Map<Provider, Map<String, SpotAdvice>>> spotAdvice) {
         this.providers = new EnumMap<>(providers);
         this.sources = Map.copyOf(sources);
         this.spotAdvice = spotAdvice;
@@ -26,7 +26,7 @@ public final class Catalog {
 
     /** What {@code provider} publishes about spot capacity of {@code type} in {@code region}, if the catalog has it. */
     public Optional<SpotAdvice> spotAdvice(Provider provider, String region, String type) {
-        Map<String, SpotAdvice> m = spotAdvice.get(provider);
+        Map<String, SpotAdvice> m = spotAdvice.get().get(provider);
         return m == null ? Optional.empty() : Optional.ofNullable(m.get(region + "|" + type));
     }
 

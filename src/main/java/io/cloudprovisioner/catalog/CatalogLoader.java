@@ -67,10 +67,38 @@ public final class CatalogLoader {
                 sorted.sort((a, b) -> a.id().compareTo(b.id()));
                 providers.put(p, new ProviderCatalog(p, types.getOrDefault(p, new TreeMap<>()), regions, sorted));
             }
-            return new Catalog(providers, sources, readSpotAdvice(loader, location + "spot-advisor.csv", sources));
+            return new Catalog(providers, sources, lazily(() -> {
+                try {
+                    return readSpotAdvice(loader, location + "spot-advisor.csv", sources);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + location + "spot-advisor.csv", e);
+                }
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bundled catalog at " + location, e);
         }
+    }
+
+    /** {@code read} once, on the first get (concurrent first gets wait for the one read). */
+    static <T> java.util.function.Supplier<T> lazily(java.util.function.Supplier<T> read) {
+        return new java.util.function.Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            v = read.get();
+                            value = v;
+                        }
+                    }
+                }
+                return v;
+            }
+        };
     }
 
     /**

@@ -240,7 +240,8 @@ public class Deployer {
         return out;
     }
 
-    static String qosEndpoint(String host, Workload w, List<DeploymentRecord.PortMapping> ports) {
+    /** The QoS endpoint URL of a deployment: the blueprint port named metrics, else the first, as published. */
+    public static String qosEndpoint(String host, Workload w, List<DeploymentRecord.PortMapping> ports) {
         Workload.Port q = w.qosPort();
         if (q == null) {
             return "";
@@ -257,14 +258,14 @@ public class Deployer {
                 : settings.commandTimeout();
     }
 
-    /** Time kept back before the caller's deadline to clean up and answer. */
-    private static Duration margin(Instant deadline) {
+    /** Time kept back before the caller's deadline to clean up and answer (a sixth of what is left, at most 10 s). */
+    public static Duration margin(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
         Duration sixth = left.dividedBy(6);
         return sixth.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : sixth;
     }
 
-    private static Instant earliest(Instant a, Instant b) {
+    public static Instant earliest(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
 }

@@ -1,5 +1,9 @@
 package io.cloudprovisioner.ledger;
 
+import static io.cloudprovisioner.ledger.Jdbc.instant;
+import static io.cloudprovisioner.ledger.Jdbc.ts;
+import static io.cloudprovisioner.ledger.Jdbc.update;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +20,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -538,15 +541,6 @@ public class Ledger {
         }
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
-
     private List<LedgerRecord> query(String sql, Object... args) {
         List<LedgerRecord> out = new ArrayList<>();
         run("reading the ledger", c -> {
@@ -587,20 +581,11 @@ public class Ledger {
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "instance_created_at"));
     }
 
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
     private static Timestamp dbNow(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return Timestamp.from(rs.getObject(1, OffsetDateTime.class).toInstant());
         }
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i.atOffset(ZoneOffset.UTC);
     }
 
     private static String truncate(String s) {

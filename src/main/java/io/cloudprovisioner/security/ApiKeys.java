@@ -69,14 +69,7 @@ public class ApiKeys {
                 throw new IllegalStateException(where + ": the principal must be 1 to 128 letters, digits or "
                         + "'._@:/-'");
             }
-            Set<String> roles = new LinkedHashSet<>();
-            for (String r : f[1].split(",")) {
-                String role = r.strip().toLowerCase(Locale.ROOT);
-                if (!KNOWN_ROLES.contains(role)) {
-                    throw new IllegalStateException(where + ": unknown role '" + r + "' (viewer, operator, admin)");
-                }
-                roles.add(role);
-            }
+            Set<String> roles = roles(f[1], where);
             if (!ApiKeyHash.wellFormed(f[2])) {
                 throw new IllegalStateException(where + ": the hash must be 'sha256:<salt hex>:<hash hex>' "
                         + "(see README, Security)");
@@ -87,6 +80,19 @@ public class ApiKeys {
             throw new IllegalStateException("cloudprovisioner.security.api-keys-file: " + file + " names no key");
         }
         return List.copyOf(out);
+    }
+
+    /** A comma-separated role list of a principals file (API keys, client certificates), lower-cased and checked. */
+    static Set<String> roles(String field, String where) {
+        Set<String> roles = new LinkedHashSet<>();
+        for (String r : field.split(",")) {
+            String role = r.strip().toLowerCase(Locale.ROOT);
+            if (!KNOWN_ROLES.contains(role)) {
+                throw new IllegalStateException(where + ": unknown role '" + r + "' (viewer, operator, admin)");
+            }
+            roles.add(role);
+        }
+        return roles;
     }
 
     /** The entry whose hash {@code key} matches (every entry is checked, so the time does not tell which). */

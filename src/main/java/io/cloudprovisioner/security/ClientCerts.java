@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,14 +65,7 @@ public class ClientCerts {
                 throw new IllegalStateException(where + ": the common name must be 1 to 128 letters, digits or "
                         + "'._@:/-'");
             }
-            Set<String> roles = new LinkedHashSet<>();
-            for (String r : f[1].split(",")) {
-                String role = r.strip().toLowerCase(Locale.ROOT);
-                if (!ApiKeys.KNOWN_ROLES.contains(role)) {
-                    throw new IllegalStateException(where + ": unknown role '" + r + "' (viewer, operator, admin)");
-                }
-                roles.add(role);
-            }
+            Set<String> roles = ApiKeys.roles(f[1], where);
             if (out.putIfAbsent(f[0], new Entry(f[0], Set.copyOf(roles))) != null) {
                 throw new IllegalStateException(where + ": " + f[0] + " is listed twice");
             }

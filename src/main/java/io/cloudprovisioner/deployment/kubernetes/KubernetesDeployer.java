@@ -1,5 +1,8 @@
 package io.cloudprovisioner.deployment.kubernetes;
 
+import static io.cloudprovisioner.deployment.Deployer.earliest;
+import static io.cloudprovisioner.deployment.Deployer.margin;
+
 import io.cloudprovisioner.deployment.DeploymentRecord;
 import io.cloudprovisioner.deployment.Workload;
 import io.cloudprovisioner.deployment.health.HealthProbe;
@@ -222,14 +225,7 @@ public class KubernetesDeployer {
                     .orElse(p.containerPort());
             out.add(new DeploymentRecord.PortMapping(p.containerPort(), port, p.udp() ? "udp" : "tcp", p.name()));
         }
-        Workload.Port q = w.qosPort();
-        if (q == null) {
-            return "";
-        }
-        DeploymentRecord.PortMapping m = out.stream().filter(p -> p.containerPort() == q.containerPort()
-                && p.protocol().equals(q.udp() ? "udp" : "tcp")).findFirst().orElseThrow();
-        String h = host.contains(":") ? "[" + host + "]" : host;
-        return (q.udp() ? "udp://" : "http://") + h + ":" + m.hostPort();
+        return io.cloudprovisioner.deployment.Deployer.qosEndpoint(host, w, out);
     }
 
     static int available(Deployment d) {
@@ -325,14 +321,4 @@ public class KubernetesDeployer {
         return s == null ? "" : s.length() <= max ? s : s.substring(0, max) + "...";
     }
 
-    /** Time kept back before the caller's deadline to clean up and answer. */
-    private static Duration margin(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        Duration sixth = left.dividedBy(6);
-        return sixth.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : sixth;
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
-    }
 }

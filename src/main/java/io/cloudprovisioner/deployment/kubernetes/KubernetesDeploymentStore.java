@@ -1,11 +1,16 @@
 package io.cloudprovisioner.deployment.kubernetes;
 
+import static io.cloudprovisioner.ledger.Jdbc.instant;
+import static io.cloudprovisioner.ledger.Jdbc.ts;
+import static io.cloudprovisioner.ledger.Jdbc.update;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudprovisioner.deployment.DeploymentRecord;
 import io.cloudprovisioner.deployment.DeploymentState;
 import io.cloudprovisioner.ledger.LedgerDatabase;
+import io.cloudprovisioner.ledger.Jdbc;
 import io.cloudprovisioner.ledger.LedgerException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -14,8 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,15 +153,8 @@ public class KubernetesDeploymentStore {
     }
 
     private List<KubernetesDeploymentRecord> query(String sql, Object... args) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<KubernetesDeploymentRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-            return out;
+        try (Connection c = db.connection()) {
+            return Jdbc.query(c, sql, KubernetesDeploymentStore::row, args);
         } catch (SQLException e) {
             throw new LedgerException("reading deployments", e);
         }
@@ -180,28 +176,6 @@ public class KubernetesDeploymentStore {
                 rs.getString("kube_name"), objects, rs.getString("env_hash"), ports, rs.getString("health_path"),
                 rs.getString("qos_endpoint"), DeploymentState.valueOf(rs.getString("state")), rs.getString("detail"),
                 rs.getString("owner"), instant(rs, "created_at"), instant(rs, "updated_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i.atOffset(ZoneOffset.UTC);
     }
 
     private static String json(Object o) {
